@@ -1,0 +1,84 @@
+import type { HttpMethod } from "./request";
+
+/** Fields of an OVH error answer, as OVH sends them (`class`, `message`, `errorCode`, `details`). */
+export interface OvhErrorBody {
+  readonly errorClass?: string;
+  readonly message: string;
+  readonly errorCode?: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/** OVH answered, with a status outside 2xx. */
+export class OvhApiError extends Error {
+  override readonly name = "OvhApiError";
+  readonly status: number;
+  readonly errorClass: string | undefined;
+  readonly ovhMessage: string;
+  readonly errorCode: string | undefined;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+  /** OVH's request id (`X-Ovh-QueryID`): quote it to OVH support. */
+  readonly queryId: string | undefined;
+  readonly method: HttpMethod;
+  readonly path: string;
+
+  constructor(init: {
+    status: number;
+    method: HttpMethod;
+    path: string;
+    body: OvhErrorBody;
+    queryId?: string;
+  }) {
+    const { status, method, path, body, queryId } = init;
+    const klass = body.errorClass ? ` ${body.errorClass}` : "";
+    const code = body.errorCode ? ` [${body.errorCode}]` : "";
+    const qid = queryId ? ` (X-Ovh-QueryID: ${queryId})` : "";
+    super(`OVH API ${method} ${path} failed: HTTP ${status}${klass}${code}: ${body.message}${qid}`);
+    this.status = status;
+    this.errorClass = body.errorClass;
+    this.ovhMessage = body.message;
+    this.errorCode = body.errorCode;
+    this.details = body.details;
+    this.queryId = queryId;
+    this.method = method;
+    this.path = path;
+  }
+
+  /** 404, or 460 (OVH's "service expired/suspended"): the thing is gone. */
+  get isGone(): boolean {
+    return this.status === 404 || this.status === 460;
+  }
+}
+
+/**
+ * No usable answer from OVH: connection refused or reset, timeout, TLS failure.
+ * `mayHaveReachedServer` is true when the request could have been received and acted on:
+ * a mutating call in that state must be checked, never blindly replayed.
+ */
+export class OvhNetworkError extends Error {
+  override readonly name = "OvhNetworkError";
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly mayHaveReachedServer: boolean;
+
+  constructor(init: {
+    method: HttpMethod;
+    path: string;
+    reason: string;
+    mayHaveReachedServer: boolean;
+    cause?: unknown;
+  }) {
+    super(
+      `OVH API ${init.method} ${init.path} got no answer: ${init.reason}` +
+        (init.mayHaveReachedServer ? " (the request may have reached OVH)" : ""),
+      init.cause === undefined ? undefined : { cause: init.cause },
+    );
+    this.method = init.method;
+    this.path = init.path;
+    this.mayHaveReachedServer = init.mayHaveReachedServer;
+  }
+}
+
+/** The configuration (endpoint, credentials, limits) is unusable. The message says which setting to fix. */
+export class OvhConfigError extends Error {
+  override readonly name = "OvhConfigError";
+}

@@ -1,0 +1,86 @@
+/**
+ * The contract between the sandbox's HTTP core and its API-area modules (csp2, order, domain, ...).
+ * Each area module exports `register(routes: Routes, ctx: SandboxContext): void` and keeps its data
+ * in its own slice of `ctx.store.state`, a plain JSON-serialisable object (persisted with --data).
+ */
+export type Method = "GET" | "POST" | "PUT" | "DELETE";
+
+/** The authenticated caller: a v1 consumer key or an OAuth2 client. */
+export interface Caller {
+  readonly kind: "consumerKey" | "oauth2";
+  readonly id: string;
+}
+
+export interface SandboxRequest {
+  readonly method: Method;
+  /** Path below `/1.0`, e.g. `/saas/csp2/acme-1`. */
+  readonly path: string;
+  /** Decoded path parameters named as in the route template, e.g. `{ serviceName: "acme-1" }`. */
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+  /** Parsed JSON body, `undefined` when the request had none. */
+  readonly body: unknown;
+  /** `null` on routes OVH serves without authentication. */
+  readonly caller: Caller | null;
+}
+
+/** What a handler returns is sent as JSON with status 200; `undefined` is sent as `null` (OVH's void). */
+export type RouteHandler = (request: SandboxRequest) => unknown | Promise<unknown>;
+
+export interface RouteOptions {
+  /** Defaults to true. false for OVH's `noAuthentication` routes (auth/time, most cart routes). */
+  readonly authenticated?: boolean;
+  /** Served only when the sandbox runs with `--legacy`. */
+  readonly legacyOnly?: boolean;
+}
+
+export interface Routes {
+  /** `template` uses OVH's notation: `/saas/csp2/{serviceName}/subscription/{id}`. */
+  add(method: Method, template: string, handler: RouteHandler, options?: RouteOptions): void;
+}
+
+/** An error answered in OVH's shape: `{ class, message, errorCode? , details? }` with the given status. */
+export class OvhError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errorClass: string,
+    message: string,
+    readonly errorCode?: string,
+    readonly details?: Record<string, string>,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string): OvhError =>
+  new OvhError(404, "Client::NotFound", `The requested object (${what}) does not exist`);
+export const badRequest = (message: string): OvhError => new OvhError(400, "Client::BadRequest", message);
+export const conflict = (message: string): OvhError => new OvhError(409, "Client::Conflict", message);
+
+export interface Clock {
+  /** Sandbox time: real time plus whatever `/_sandbox/time/advance` added. */
+  now(): number;
+}
+
+export interface Store {
+  /** Whole persisted state; each area module owns one top-level key (`csp2`, `order`, `dns`, ...). */
+  readonly state: Record<string, unknown>;
+  /** Next value of a named id sequence (persisted), e.g. `nextId("task")`. */
+  nextId(sequence: string): number;
+  /** Persist now (no-op in memory mode). Called by the core after every mutating request. */
+  save(): void;
+}
+
+export interface SandboxOptions {
+  readonly legacy: boolean;
+  /** How long an OfficeTask takes from `todo` to `done`. */
+  readonly taskDelayMs: number;
+  /** How long an order takes from `checking` to `delivered` (and a new tenant from `creating` to `ok`). */
+  readonly orderDelayMs: number;
+}
+
+export interface SandboxContext {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly options: SandboxOptions;
+}
