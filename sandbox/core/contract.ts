@@ -84,3 +84,20 @@ export interface SandboxContext {
   readonly clock: Clock;
   readonly options: SandboxOptions;
 }
+
+/**
+ * One API area of the sandbox (csp2, services, order, domain, price, ...), listed in `sandbox/areas/index.ts`.
+ * Time-driven behaviour (tasks, order delivery, tenant creation) is applied lazily by `settle`, which the core
+ * calls before every request, so `--data` persistence and `/_sandbox/time/advance` need no timers.
+ */
+export interface AreaModule {
+  /** Also the key of this area's slice in `store.state`. */
+  readonly name: string;
+  /** Create this area's empty slice if the store has none (every start, also with `--seed empty`). */
+  init(ctx: SandboxContext): void;
+  /** Fill this area's slice for `--seed default`; called once, on a store that was just created. */
+  seedDefault?(ctx: SandboxContext): void;
+  register(routes: Routes, ctx: SandboxContext): void;
+  /** Apply every transition due at `ctx.clock.now()`. */
+  settle?(ctx: SandboxContext): void;
+}
