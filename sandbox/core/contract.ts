@@ -100,4 +100,9 @@ export interface AreaModule {
   register(routes: Routes, ctx: SandboxContext): void;
   /** Apply every transition due at `ctx.clock.now()`. */
   settle?(ctx: SandboxContext): void;
+  /**
+   * Optional test-control routes, served without authentication under `/_sandbox` (templates are relative
+   * to it, e.g. `/csp2/tenants/{serviceName}`); for out-of-band changes a person would make in a portal.
+   */
+  registerControl?(routes: Routes, ctx: SandboxContext): void;
 }

@@ -1,0 +1,6 @@
+/** The sandbox's API areas, in the order their `settle` runs before each request. */
+import { AreaModule } from "../core/contract";
+import { csp2Area } from "./csp2";
+import { servicesArea } from "./services";
+
+export const areas: readonly AreaModule[] = [servicesArea, csp2Area];
