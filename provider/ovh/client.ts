@@ -6,7 +6,7 @@
  * sign and send → decide (success, bearer refresh, retry with backoff, or error).
  */
 import type { Dispatcher } from "undici";
-import { ServerClock, ServerTimeUnavailableError } from "./clock";
+import { ServerClock } from "./clock";
 import type { OvhOAuth2Auth, ResolvedOvhConfig } from "./config";
 import { settingLabel } from "./config";
 import { OvhApiError, OvhConfigError, OvhNetworkError } from "./errors";

@@ -1,0 +1,122 @@
+import { RequestLimiter, type LimiterClock, type Release } from "../../../provider/ovh/limiter";
+
+/** A manual clock: time moves only through `advance`. */
+class FakeClock implements LimiterClock {
+  time = 0;
+  private timers: Array<{ at: number; fn: () => void; live: boolean }> = [];
+  now = (): number => this.time;
+  setTimer = (fn: () => void, ms: number): (() => void) => {
+    const timer = { at: this.time + ms, fn, live: true };
+    this.timers.push(timer);
+    return () => {
+      timer.live = false;
+    };
+  };
+  async advance(ms: number): Promise<void> {
+    const end = this.time + ms;
+    for (;;) {
+      const due = this.timers.filter((t) => t.live && t.at <= end).sort((a, b) => a.at - b.at)[0];
+      if (!due) break;
+      this.time = due.at;
+      due.live = false;
+      due.fn();
+      await flush();
+    }
+    this.time = end;
+    await flush();
+  }
+}
+
+const flush = async (): Promise<void> => {
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+};
+
+function track(limiter: RequestLimiter, n: number): { granted: number[]; releases: Release[] } {
+  const granted: number[] = [];
+  const releases: Release[] = [];
+  for (let i = 0; i < n; i++) {
+    void limiter.acquire().then((release) => {
+      granted.push(i);
+      releases.push(release);
+    });
+  }
+  return { granted, releases };
+}
+
+describe("RequestLimiter", () => {
+  it("lets a burst through, then one request per 1/rate seconds", async () => {
+    const clock = new FakeClock();
+    const limiter = new RequestLimiter({ ratePerSecond: 2, burst: 3, maxConcurrency: Infinity, clock });
+    const { granted } = track(limiter, 6);
+    await flush();
+    expect(granted).toEqual([0, 1, 2]);
+    await clock.advance(499);
+    expect(granted).toHaveLength(3);
+    await clock.advance(1);
+    expect(granted).toEqual([0, 1, 2, 3]);
+    await clock.advance(1000);
+    expect(granted).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it("defaults to 1 request/second with a burst of 60 and 8 in flight", async () => {
+    const clock = new FakeClock();
+    const limiter = new RequestLimiter({ clock, maxConcurrency: Infinity });
+    const { granted } = track(limiter, 62);
+    await flush();
+    expect(granted).toHaveLength(60);
+    await clock.advance(1000);
+    expect(granted).toHaveLength(61);
+    const capped = new RequestLimiter({ clock });
+    const second = track(capped, 10);
+    await flush();
+    expect(second.granted).toHaveLength(8);
+  });
+
+  it("caps concurrency and serves waiters in FIFO order", async () => {
+    const limiter = new RequestLimiter({ ratePerSecond: Infinity, maxConcurrency: 2, clock: new FakeClock() });
+    const { granted, releases } = track(limiter, 5);
+    await flush();
+    expect(granted).toEqual([0, 1]);
+    expect(limiter.active).toBe(2);
+    expect(limiter.waiting).toBe(3);
+    releases[1]?.();
+    releases[1]?.(); // a second call is ignored
+    await flush();
+    expect(granted).toEqual([0, 1, 2]);
+    releases[0]?.();
+    await flush();
+    expect(granted).toEqual([0, 1, 2, 3]);
+    expect(limiter.active).toBe(2);
+  });
+
+  it("disables the rate limit with 0", async () => {
+    const limiter = new RequestLimiter({ ratePerSecond: 0, burst: 1, maxConcurrency: Infinity, clock: new FakeClock() });
+    const { granted } = track(limiter, 100);
+    await flush();
+    expect(granted).toHaveLength(100);
+  });
+
+  it("keeps FIFO order across the rate limit and the concurrency cap together", async () => {
+    const clock = new FakeClock();
+    const limiter = new RequestLimiter({ ratePerSecond: 1, burst: 1, maxConcurrency: 1, clock });
+    const { granted, releases } = track(limiter, 3);
+    await flush();
+    expect(granted).toEqual([0]);
+    await clock.advance(5000); // tokens are back, but the slot is busy
+    expect(granted).toEqual([0]);
+    releases[0]?.();
+    await flush();
+    expect(granted).toEqual([0, 1]);
+    releases[1]?.();
+    await flush();
+    expect(granted).toEqual([0, 1]); // only one token accrued while waiting (burst 1)
+    await clock.advance(1000);
+    expect(granted).toEqual([0, 1, 2]);
+  });
+
+  it("rejects invalid settings", () => {
+    expect(() => new RequestLimiter({ burst: 0 })).toThrow(RangeError);
+    expect(() => new RequestLimiter({ maxConcurrency: 0 })).toThrow(RangeError);
+    expect(() => new RequestLimiter({ ratePerSecond: -1 })).toThrow(RangeError);
+  });
+});
