@@ -53,7 +53,15 @@ export interface ReadResult<I, O> {
  * (dynamic provider or native provider). `olds` are always the previous outputs.
  */
 export interface ResourceHandler<I, O> {
-  check(news: Record<string, unknown>, ctx: ResourceContext | undefined): Promise<CheckResult<I>>;
+  /**
+   * Validates and normalises inputs. `ctx` is undefined when no OVH access is wanted (pure validation); with it,
+   * only read-only calls are allowed (check runs during preview). `olds` are the previous inputs, if any.
+   */
+  check(
+    news: Record<string, unknown>,
+    ctx: ResourceContext | undefined,
+    olds?: Record<string, unknown>,
+  ): Promise<CheckResult<I>>;
   diff(id: string, olds: O, news: I): DiffResult;
   create(inputs: I, ctx: ResourceContext): Promise<CreateResult<O>>;
   read(id: string, olds: Partial<O> | undefined, ctx: ResourceContext): Promise<ReadResult<I, O>>;

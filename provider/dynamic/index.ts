@@ -1,0 +1,88 @@
+/**
+ * What the serialized dynamic provider calls at run time (`require("pulumi-ovh-office365-reseller/dynamic")`
+ * inside each method). Keeps the state-stored closure tiny and credential-free: credentials are read here,
+ * in the provider process, from stack config (`ovh:*`) and the environment.
+ */
+import { handlerFor } from "../resources/registry";
+import { PartialCreateError } from "../resources/errors";
+import { resourceContext, type PulumiConfigLookup } from "../runtime/context";
+import { TIMEOUTS_KEY, timeoutFor } from "../runtime/timeouts";
+
+type Props = Record<string, unknown>;
+
+let configLookup: PulumiConfigLookup | undefined;
+
+/** Called once per provider process with the whole stack configuration (secrets decrypted). */
+export function configure(get: (key: string) => string | undefined): void {
+  configLookup = (key) => get(`ovh:${key}`);
+}
+
+/** Drops the adapter's own keys (`__provider`, `__timeouts`) before the resource logic sees the inputs. */
+function userProps(props: Props): Props {
+  return Object.fromEntries(Object.entries(props).filter(([key]) => !key.startsWith("__")));
+}
+
+function keepTimeouts(from: Props | undefined, into: Props): Props {
+  const timeouts = from?.[TIMEOUTS_KEY];
+  return timeouts === undefined ? into : { ...into, [TIMEOUTS_KEY]: timeouts };
+}
+
+export async function check(kind: string, olds: Props, news: Props) {
+  const result = await handlerFor(kind).check(
+    news,
+    resourceContext(configLookup, undefined),
+    userProps(olds),
+  );
+  if (result.failures.length > 0) return { inputs: news, failures: result.failures };
+  return { inputs: keepTimeouts(news, result.inputs ?? {}), failures: [] };
+}
+
+export async function diff(kind: string, id: string, olds: Props, news: Props) {
+  const result = handlerFor(kind).diff(id, userProps(olds), userProps(news));
+  return {
+    changes: result.changes,
+    replaces: result.replaces,
+    deleteBeforeReplace: result.deleteBeforeReplace ?? false,
+  };
+}
+
+export async function create(kind: string, inputs: Props) {
+  const ctx = resourceContext(configLookup, timeoutFor(inputs, "create"));
+  try {
+    const result = await handlerFor(kind).create(userProps(inputs), ctx);
+    return { id: result.id, outs: keepTimeouts(inputs, result.outs) };
+  } catch (error) {
+    if (error instanceof PartialCreateError) {
+      // Pulumi records a resource whose create raised an error carrying `id`: the next `up` updates it
+      // instead of creating it again. Its properties must keep `__provider`, or refresh/delete could not run.
+      throw Object.assign(new Error(error.message), {
+        id: error.id,
+        properties: keepTimeouts(inputs, { ...(error.properties as Props), __provider: inputs.__provider }),
+        reasons: error.reasons,
+      });
+    }
+    throw error;
+  }
+}
+
+export async function read(kind: string, id: string, props: Props | undefined) {
+  const ctx = resourceContext(configLookup, timeoutFor(props, "update"));
+  const result = await handlerFor(kind).read(id, props ? userProps(props) : undefined, ctx);
+  if (result.id === undefined) return { id: undefined, props: {} };
+  return {
+    id: result.id,
+    props: keepTimeouts(props, result.props ?? {}),
+    inputs: result.inputs === undefined ? undefined : keepTimeouts(props, result.inputs),
+  };
+}
+
+export async function update(kind: string, id: string, olds: Props, news: Props) {
+  const ctx = resourceContext(configLookup, timeoutFor(news, "update"));
+  const outs = await handlerFor(kind).update(id, userProps(olds), userProps(news), ctx);
+  return { outs: keepTimeouts(news, outs) };
+}
+
+export async function remove(kind: string, id: string, props: Props) {
+  const ctx = resourceContext(configLookup, timeoutFor(props, "delete"));
+  await handlerFor(kind).delete(id, userProps(props), ctx);
+}
