@@ -22,6 +22,8 @@ export interface SandboxRequest {
   readonly body: unknown;
   /** `null` on routes OVH serves without authentication. */
   readonly caller: Caller | null;
+  /** Request headers, names in lower case. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
 }
 
 /** What a handler returns is sent as JSON with status 200; `undefined` is sent as `null` (OVH's void). */
