@@ -5,10 +5,11 @@
  * awaited BEFORE taking a limiter slot so no slot is held while waiting) → take a rate/concurrency slot →
  * sign and send → decide (success, bearer refresh, retry with backoff, or error).
  */
+import { inspect } from "node:util";
 import type { Dispatcher } from "undici";
 import { ServerClock } from "./clock";
 import type { OvhOAuth2Auth, ResolvedOvhConfig } from "./config";
-import { settingLabel } from "./config";
+import { describeOvhConfig, settingLabel } from "./config";
 import { OvhApiError, OvhConfigError, OvhNetworkError } from "./errors";
 import { RequestLimiter, type LimiterClock } from "./limiter";
 import {
@@ -112,8 +113,10 @@ export class OvhClient implements OvhRequester {
   private readonly backoff: BackoffOptions;
   private readonly maxRetryAfterMs: number | undefined;
   private readonly userAgent: string;
-  /** Every credential value known to this client, plus tokens seen at run time: scrubbed from messages. */
-  private readonly secrets: Set<string>;
+  /** Credential values of the config: scrubbed from every message. */
+  readonly #configSecrets: readonly string[];
+  /** The last few bearer tokens seen at run time: scrubbed from every message too. */
+  readonly #recentTokens: string[] = [];
   private closed = false;
 
   constructor(config: ResolvedOvhConfig, options: OvhClientOptions = {}) {
@@ -124,7 +127,7 @@ export class OvhClient implements OvhRequester {
     this.maxRetryAfterMs = options.maxRetryAfterMs;
     this.logger = options.logger;
     this.userAgent = options.userAgent ?? USER_AGENT;
-    this.secrets = new Set(config.secretValues);
+    this.#configSecrets = config.secretValues;
     if (options.transport) {
       this.transport = options.transport;
       this.ownsTransport = false;
@@ -183,7 +186,7 @@ export class OvhClient implements OvhRequester {
       limited: true,
       prepare: () => this.prepareAuth(method, req.path, authenticated),
     });
-    const secrets = [...this.secrets];
+    const secrets = this.secrets();
     if (response.status < 200 || response.status >= 300) {
       throw apiErrorFrom({ method, path: req.path, ...response, secrets });
     }
@@ -211,7 +214,11 @@ export class OvhClient implements OvhRequester {
 
   // -------------------------------------------------------------------------------------------------------
 
-  private async prepareAuth(method: HttpMethod, path: string, authenticated: boolean): Promise<PreparedAttempt> {
+  private async prepareAuth(
+    method: HttpMethod,
+    path: string,
+    authenticated: boolean,
+  ): Promise<PreparedAttempt> {
     const auth = this.config.auth;
     const base: Record<string, string> = { Accept: "application/json", "User-Agent": this.userAgent };
     if (auth.kind === "v1") base["X-Ovh-Application"] = auth.applicationKey;
@@ -254,7 +261,7 @@ export class OvhClient implements OvhRequester {
       const reason = `could not get an OAuth2 access token: ${err instanceof Error ? err.message : String(err)}`;
       throw this.notSentError(method, path, reason, err);
     }
-    this.secrets.add(token);
+    this.rememberToken(token);
     return { headers: () => ({ ...base, Authorization: `Bearer ${token}` }), bearer: token };
   }
 
@@ -262,7 +269,7 @@ export class OvhClient implements OvhRequester {
     return new OvhNetworkError({
       method,
       path,
-      reason: redactText(reason, [...this.secrets]),
+      reason: redactText(reason, this.secrets()),
       mayHaveReachedServer: false,
       cause,
     });
@@ -280,9 +287,11 @@ export class OvhClient implements OvhRequester {
       timeoutMs: this.config.limits.timeoutMs,
       idempotent: true,
       limited: false,
-      prepare: async () => ({ headers: () => ({ Accept: "application/json", "User-Agent": this.userAgent }) }),
+      prepare: async () => ({
+        headers: () => ({ Accept: "application/json", "User-Agent": this.userAgent }),
+      }),
     });
-    const secrets = [...this.secrets];
+    const secrets = this.secrets();
     if (response.status >= 400 && response.status < 500) {
       const body = errorBodyFrom(response.status, response.body, secrets);
       throw new OvhConfigError(
@@ -298,7 +307,7 @@ export class OvhClient implements OvhRequester {
     const parsed = parseJson(response.body);
     if (!parsed.ok) throw new Error(`the answer of ${auth.tokenUrl} is not JSON`);
     const token = parseTokenResponse(parsed.value);
-    this.secrets.add(token.accessToken);
+    this.rememberToken(token.accessToken);
     return token;
   }
 
@@ -398,6 +407,25 @@ export class OvhClient implements OvhRequester {
     }
   }
 
+  /** A short description without any credential. */
+  [inspect.custom](): string {
+    return `OvhClient { ${describeOvhConfig(this.config)}${this.closed ? ", closed" : ""} }`;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { config: this.config.toJSON(), closed: this.closed };
+  }
+
+  private secrets(): string[] {
+    return [...this.#configSecrets, ...this.#recentTokens];
+  }
+
+  private rememberToken(token: string): void {
+    if (this.#recentTokens.includes(token)) return;
+    this.#recentTokens.push(token);
+    if (this.#recentTokens.length > 4) this.#recentTokens.shift();
+  }
+
   private log(event: OvhRequestLogEvent): void {
     if (!this.logger) return;
     try {
@@ -412,5 +440,3 @@ export class OvhClient implements OvhRequester {
 export function createOvhClient(config: ResolvedOvhConfig, options?: OvhClientOptions): OvhClient {
   return new OvhClient(config, options);
 }
-
-

@@ -187,7 +187,11 @@ interface RawSetting {
 
 function pick(key: OvhSettingKey, sources: OvhConfigSources): RawSetting | undefined {
   const explicit = sources.explicit?.[key];
-  if (explicit !== undefined && explicit !== null && !(typeof explicit === "string" && explicit.trim() === "")) {
+  if (
+    explicit !== undefined &&
+    explicit !== null &&
+    !(typeof explicit === "string" && explicit.trim() === "")
+  ) {
     return { value: typeof explicit === "string" ? explicit.trim() : explicit, source: "explicit" };
   }
   const fromPulumi = sources.pulumiConfig?.(key);
@@ -213,7 +217,8 @@ const NUMBER_RULES: Readonly<Record<string, NumberRule>> = {
 function parseNumberSetting(key: OvhSettingKey, raw: RawSetting): number {
   const rule = NUMBER_RULES[key] as NumberRule;
   const text = String(raw.value).trim();
-  const value = typeof raw.value === "number" ? raw.value : /^\+?inf(inity)?$/i.test(text) ? Infinity : Number(text);
+  const value =
+    typeof raw.value === "number" ? raw.value : /^\+?inf(inity)?$/i.test(text) ? Infinity : Number(text);
   const what = rule.integer
     ? `a whole number ≥ ${rule.min}${rule.allowInfinity ? " (or Infinity)" : ""}`
     : `a number ≥ ${rule.min}${rule.allowInfinity ? " (0 or Infinity disables it)" : ""}`;
@@ -338,7 +343,10 @@ export function resolveOvhConfig(sources: OvhConfigSources = {}): ResolvedOvhCon
         break;
       }
       case "accessToken":
-        auth = withHiddenSecrets<OvhAccessTokenAuth>({ kind: "accessToken" }, { accessToken: get("accessToken") });
+        auth = withHiddenSecrets<OvhAccessTokenAuth>(
+          { kind: "accessToken" },
+          { accessToken: get("accessToken") },
+        );
         break;
     }
   }

@@ -19,7 +19,10 @@ interface KnownEndpoint {
 export const OVH_ENDPOINTS: Readonly<Record<string, KnownEndpoint>> = Object.freeze({
   "ovh-eu": { baseUrl: "https://eu.api.ovh.com/1.0", tokenUrl: "https://www.ovh.com/auth/oauth2/token" },
   "ovh-ca": { baseUrl: "https://ca.api.ovh.com/1.0", tokenUrl: "https://ca.ovh.com/auth/oauth2/token" },
-  "ovh-us": { baseUrl: "https://api.us.ovhcloud.com/1.0", tokenUrl: "https://us.ovhcloud.com/auth/oauth2/token" },
+  "ovh-us": {
+    baseUrl: "https://api.us.ovhcloud.com/1.0",
+    tokenUrl: "https://us.ovhcloud.com/auth/oauth2/token",
+  },
   "kimsufi-eu": { baseUrl: "https://eu.api.kimsufi.com/1.0", tokenUrl: undefined },
   "kimsufi-ca": { baseUrl: "https://ca.api.kimsufi.com/1.0", tokenUrl: undefined },
   "soyoustart-eu": { baseUrl: "https://eu.api.soyoustart.com/1.0", tokenUrl: undefined },
@@ -37,11 +40,7 @@ export const OVH_ENDPOINT_NAMES: readonly string[] = Object.freeze(Object.keys(O
  * `tokenUrl` overrides the token URL in every case.
  * `settingName` is used in error messages (e.g. "OVH_ENDPOINT (or ovh:endpoint)").
  */
-export function resolveEndpoint(
-  endpoint: string,
-  tokenUrl?: string,
-  settingName = "endpoint",
-): OvhEndpoint {
+export function resolveEndpoint(endpoint: string, tokenUrl?: string, settingName = "endpoint"): OvhEndpoint {
   const value = endpoint.trim();
   const overrideToken = tokenUrl === undefined ? undefined : checkUrl(tokenUrl.trim(), "token URL");
   const known = Object.prototype.hasOwnProperty.call(OVH_ENDPOINTS, value) ? OVH_ENDPOINTS[value] : undefined;
@@ -59,7 +58,7 @@ export function resolveEndpoint(
     });
   }
   throw new OvhConfigError(
-    `${settingName}: unknown OVH endpoint "${value}". Use one of ${OVH_ENDPOINT_NAMES.join(", ")}, ` +
+    `${settingName}: unknown OVH endpoint ${showUrl(value)}. Use one of ${OVH_ENDPOINT_NAMES.join(", ")}, ` +
       `or an http(s):// base URL such as https://127.0.0.1:43121/1.0.`,
   );
 }

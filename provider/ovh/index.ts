@@ -76,4 +76,10 @@ export {
   type UndiciTransportOptions,
 } from "./transport";
 export { buildRequestUrl, serializeJsonBody } from "./wire";
-export { OvhClient, createOvhClient, USER_AGENT, type OvhClientOptions, type OvhRequestLogEvent } from "./client";
+export {
+  OvhClient,
+  createOvhClient,
+  USER_AGENT,
+  type OvhClientOptions,
+  type OvhRequestLogEvent,
+} from "./client";

@@ -118,7 +118,9 @@ export function parseTokenResponse(body: unknown): OAuth2Token {
     throw new Error("the OAuth2 token endpoint answered without a usable access_token");
   }
   if (parsed.data.token_type !== undefined && parsed.data.token_type.toLowerCase() !== "bearer") {
-    throw new Error(`the OAuth2 token endpoint returned an unsupported token type "${parsed.data.token_type}"`);
+    throw new Error(
+      `the OAuth2 token endpoint returned an unsupported token type "${parsed.data.token_type}"`,
+    );
   }
   return {
     accessToken: parsed.data.access_token,

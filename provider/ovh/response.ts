@@ -5,9 +5,12 @@ import type { HttpMethod } from "./request";
 
 const MAX_MESSAGE_LENGTH = 300;
 
-/** Replaces every occurrence of each secret by "[redacted]". Secrets shorter than 4 characters are ignored. */
+/**
+ * Replaces every occurrence of each secret, and anything shaped like a v1 signature (`$1$` + 40 hex digits),
+ * by "[redacted]". Secrets shorter than 4 characters are ignored.
+ */
 export function redactText(text: string, secrets: readonly string[]): string {
-  let out = text;
+  let out = text.replace(/\$1\$[0-9a-fA-F]{40}/g, "[redacted]");
   for (const secret of secrets) {
     if (secret.length < 4) continue;
     out = out.split(secret).join("[redacted]");
@@ -53,7 +56,12 @@ function asString(value: unknown): string | undefined {
 export function errorBodyFrom(status: number, text: string, secrets: readonly string[]): OvhErrorBody {
   const parsed = parseJson(text);
   const fallback = `${STATUS_CODES[status] ?? "Unexpected status"}`;
-  if (parsed.ok && parsed.value !== null && typeof parsed.value === "object" && !Array.isArray(parsed.value)) {
+  if (
+    parsed.ok &&
+    parsed.value !== null &&
+    typeof parsed.value === "object" &&
+    !Array.isArray(parsed.value)
+  ) {
     const obj = parsed.value as Record<string, unknown>;
     const message = asString(obj.message) ?? asString(obj.error_description) ?? asString(obj.error);
     const errorClass = asString(obj.class) ?? asString(obj.error);

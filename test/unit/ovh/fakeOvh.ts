@@ -1,6 +1,7 @@
 /** A real local HTTP server standing in for OVH in the client's wire tests. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { LimiterClock } from "../../../provider/ovh/limiter";
 import { resolveOvhConfig, type OvhSettings, type ResolvedOvhConfig } from "../../../provider/ovh/config";
 
 export interface Recorded {
@@ -24,7 +25,12 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = body === undefined ? "" : JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json", ...headers });
   res.end(text);
@@ -97,7 +103,13 @@ export function v1Config(baseUrl: string, extra: Partial<OvhSettings> = {}): Res
 
 export function oauth2Config(baseUrl: string, extra: Partial<OvhSettings> = {}): ResolvedOvhConfig {
   return resolveOvhConfig({
-    explicit: { endpoint: baseUrl, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, apiRateLimit: 0, ...extra },
+    explicit: {
+      endpoint: baseUrl,
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      apiRateLimit: 0,
+      ...extra,
+    },
     env: {},
   });
 }
@@ -112,3 +124,34 @@ export function recordingSleep(): { sleep: (ms: number) => Promise<void>; delays
     },
   };
 }
+
+/** A manual clock: time moves only through `advance`. */
+export class FakeClock implements LimiterClock {
+  time = 0;
+  private timers: Array<{ at: number; fn: () => void; live: boolean }> = [];
+  now = (): number => this.time;
+  setTimer = (fn: () => void, ms: number): (() => void) => {
+    const timer = { at: this.time + ms, fn, live: true };
+    this.timers.push(timer);
+    return () => {
+      timer.live = false;
+    };
+  };
+  async advance(ms: number): Promise<void> {
+    const end = this.time + ms;
+    for (;;) {
+      const due = this.timers.filter((t) => t.live && t.at <= end).sort((a, b) => a.at - b.at)[0];
+      if (!due) break;
+      this.time = due.at;
+      due.live = false;
+      due.fn();
+      await flush();
+    }
+    this.time = end;
+    await flush();
+  }
+}
+
+export const flush = async (): Promise<void> => {
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+};

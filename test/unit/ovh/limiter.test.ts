@@ -1,35 +1,5 @@
-import { RequestLimiter, type LimiterClock, type Release } from "../../../provider/ovh/limiter";
-
-/** A manual clock: time moves only through `advance`. */
-class FakeClock implements LimiterClock {
-  time = 0;
-  private timers: Array<{ at: number; fn: () => void; live: boolean }> = [];
-  now = (): number => this.time;
-  setTimer = (fn: () => void, ms: number): (() => void) => {
-    const timer = { at: this.time + ms, fn, live: true };
-    this.timers.push(timer);
-    return () => {
-      timer.live = false;
-    };
-  };
-  async advance(ms: number): Promise<void> {
-    const end = this.time + ms;
-    for (;;) {
-      const due = this.timers.filter((t) => t.live && t.at <= end).sort((a, b) => a.at - b.at)[0];
-      if (!due) break;
-      this.time = due.at;
-      due.live = false;
-      due.fn();
-      await flush();
-    }
-    this.time = end;
-    await flush();
-  }
-}
-
-const flush = async (): Promise<void> => {
-  for (let i = 0; i < 5; i++) await Promise.resolve();
-};
+import { RequestLimiter, type Release } from "../../../provider/ovh/limiter";
+import { FakeClock, flush } from "./fakeOvh";
 
 function track(limiter: RequestLimiter, n: number): { granted: number[]; releases: Release[] } {
   const granted: number[] = [];
@@ -73,7 +43,11 @@ describe("RequestLimiter", () => {
   });
 
   it("caps concurrency and serves waiters in FIFO order", async () => {
-    const limiter = new RequestLimiter({ ratePerSecond: Infinity, maxConcurrency: 2, clock: new FakeClock() });
+    const limiter = new RequestLimiter({
+      ratePerSecond: Infinity,
+      maxConcurrency: 2,
+      clock: new FakeClock(),
+    });
     const { granted, releases } = track(limiter, 5);
     await flush();
     expect(granted).toEqual([0, 1]);
@@ -90,7 +64,12 @@ describe("RequestLimiter", () => {
   });
 
   it("disables the rate limit with 0", async () => {
-    const limiter = new RequestLimiter({ ratePerSecond: 0, burst: 1, maxConcurrency: Infinity, clock: new FakeClock() });
+    const limiter = new RequestLimiter({
+      ratePerSecond: 0,
+      burst: 1,
+      maxConcurrency: Infinity,
+      clock: new FakeClock(),
+    });
     const { granted } = track(limiter, 100);
     await flush();
     expect(granted).toHaveLength(100);

@@ -7,10 +7,16 @@ import {
   type AttemptFailure,
 } from "../../../provider/ovh/retry";
 
-const status = (s: number, retryAfter?: string): AttemptFailure => ({ kind: "status", status: s, retryAfter });
+const status = (s: number, retryAfter?: string): AttemptFailure => ({
+  kind: "status",
+  status: s,
+  retryAfter,
+});
 const network = (code: string | undefined): AttemptFailure => ({
   kind: "network",
-  failure: classifyNetworkError(code === undefined ? new Error("boom") : Object.assign(new Error(code), { code })),
+  failure: classifyNetworkError(
+    code === undefined ? new Error("boom") : Object.assign(new Error(code), { code }),
+  ),
 });
 
 describe("isRetryable", () => {
@@ -25,12 +31,24 @@ describe("isRetryable", () => {
     expect(isRetryable(status(429), false)).toBe(true);
   });
   it("retries GET on any transient network failure", () => {
-    for (const code of ["ECONNRESET", "UND_ERR_SOCKET", "UND_ERR_HEADERS_TIMEOUT", "ECONNREFUSED", undefined]) {
+    for (const code of [
+      "ECONNRESET",
+      "UND_ERR_SOCKET",
+      "UND_ERR_HEADERS_TIMEOUT",
+      "ECONNREFUSED",
+      undefined,
+    ]) {
       expect(isRetryable(network(code), true)).toBe(true);
     }
   });
   it("retries a non-GET only when the request provably was not sent", () => {
-    for (const code of ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT", "DEPTH_ZERO_SELF_SIGNED_CERT"]) {
+    for (const code of [
+      "ECONNREFUSED",
+      "ENOTFOUND",
+      "EAI_AGAIN",
+      "UND_ERR_CONNECT_TIMEOUT",
+      "DEPTH_ZERO_SELF_SIGNED_CERT",
+    ]) {
       expect(isRetryable(network(code), false)).toBe(true);
     }
     for (const code of [
@@ -55,7 +73,9 @@ describe("isRetryable", () => {
 
 describe("classifyNetworkError", () => {
   it("finds the code in a fetch-style cause chain", () => {
-    const err = new TypeError("fetch failed", { cause: Object.assign(new Error("x"), { code: "ECONNREFUSED" }) });
+    const err = new TypeError("fetch failed", {
+      cause: Object.assign(new Error("x"), { code: "ECONNREFUSED" }),
+    });
     expect(classifyNetworkError(err)).toMatchObject({ code: "ECONNREFUSED", notSent: true, transient: true });
   });
   it("treats an AggregateError as not sent only when every inner error is a connect failure", () => {
@@ -122,7 +142,10 @@ describe("decideRetry", () => {
   });
   it("backs off exponentially otherwise", () => {
     expect(decideRetry({ ...base, failure: status(503) })).toEqual({ retry: true, delayMs: 250 });
-    expect(decideRetry({ ...base, retriesDone: 2, failure: status(503) })).toEqual({ retry: true, delayMs: 1000 });
+    expect(decideRetry({ ...base, retriesDone: 2, failure: status(503) })).toEqual({
+      retry: true,
+      delayMs: 1000,
+    });
   });
   it("refuses non-retryable failures", () => {
     expect(decideRetry({ ...base, idempotent: false, failure: status(503) })).toEqual({
