@@ -6,8 +6,8 @@
  * - record changes are "not deployed" (`status.isDeployed: false`) until `POST …/refresh`;
  * - TXT (and the SPF pseudo-type) targets are stored and returned wrapped in double quotes, as OVH silently
  *   quotes them;
- * - with `recordIdZeroBug` on (slice `domain`, see `setRecordIdZeroBug`), `POST …/record` creates the record
- *   but answers `id: 0`, like OVH's known bug;
+ * - with `recordIdZeroBug` on (`PUT /_sandbox/dns/recordIdZeroBug {"enabled": true}`), `POST …/record`
+ *   creates the record but answers `id: 0`, like OVH's known bug;
  * - `status.warnings` reports names where a CNAME coexists with other records (the zone is then broken).
  */
 import { randomBytes, randomUUID } from "node:crypto";
@@ -513,6 +513,17 @@ export const domainArea: AreaModule = {
 
     // northwind-demo.net: registered at OVH, DNS elsewhere (no zone at OVH).
     createDomain(ctx, "northwind-demo.net", ["ada.ns.cloudflare.com", "bob.ns.cloudflare.com"], since);
+  },
+
+  registerControl(control: Routes, ctx: SandboxContext) {
+    const view = () => ({ enabled: slice(ctx).recordIdZeroBug });
+    control.add("GET", "/dns/recordIdZeroBug", view);
+    control.add("PUT", "/dns/recordIdZeroBug", (req) => {
+      const enabled = (req.body as { enabled?: unknown } | undefined)?.enabled;
+      if (typeof enabled !== "boolean") throw badRequest("[enabled] a boolean is expected");
+      setRecordIdZeroBug(ctx, enabled);
+      return view();
+    });
   },
 
   register(routes: Routes, ctx: SandboxContext) {
