@@ -284,6 +284,7 @@ const OUT_OF_SCOPE: Readonly<Record<string, string>> = {
 
 interface SchemaParameter {
   readonly name?: string;
+  readonly dataType: string;
   readonly paramType: "path" | "query" | "body";
   readonly required?: boolean;
 }
@@ -295,6 +296,8 @@ interface SchemaOperation {
   readonly responseType: string;
   readonly noAuthentication: boolean;
   readonly parameters: readonly SchemaParameter[];
+  /** Properties of the body model, when the whole body is one schema model. */
+  readonly bodyModel?: Readonly<Record<string, { readonly required?: boolean; readonly readOnly?: boolean }>>;
 }
 
 function loadOperations(): SchemaOperation[] {
@@ -310,6 +313,7 @@ function loadOperations(): SchemaOperation[] {
           parameters?: SchemaParameter[];
         }[];
       }[];
+      models: Record<string, { properties?: Record<string, { required?: boolean; readOnly?: boolean }> }>;
     };
     for (const entry of schema.apis) {
       for (const op of entry.operations) {
@@ -321,6 +325,9 @@ function loadOperations(): SchemaOperation[] {
           responseType: op.responseType,
           noAuthentication: op.noAuthentication === true,
           parameters: op.parameters ?? [],
+          bodyModel: (op.parameters ?? [])
+            .filter((p) => p.paramType === "body" && !p.name)
+            .map((p) => schema.models[p.dataType]?.properties)[0],
         });
       }
     }
@@ -436,7 +443,15 @@ describe("schema coverage", () => {
       if (bodyParams.length === 0) {
         expect(request.body).toBeUndefined();
       } else if (bodyParams.some((p) => p.name === undefined || p.name === null)) {
-        expect(typeof request.body).toBe("object"); // the whole body is one model
+        // The whole body is one model: send only its writable properties, and all its required ones.
+        expect(op.bodyModel).toBeDefined();
+        const body = request.body as Record<string, unknown>;
+        const model = op.bodyModel ?? {};
+        const writable = Object.keys(model).filter((k) => model[k]?.readOnly !== true);
+        for (const key of Object.keys(body)) expect(writable).toContain(key);
+        for (const key of Object.keys(model).filter((k) => model[k]?.required === true)) {
+          expect(body).toHaveProperty([key]);
+        }
       } else {
         const body = request.body as Record<string, unknown>;
         const names = bodyParams.map((p) => p.name);
