@@ -225,6 +225,8 @@ export function authenticate(ctx: SandboxContext, info: SignedRequestInfo): Call
 /** Refuses calls outside the consumer key's access rules (OAuth2 clients: IAM is not emulated). */
 export function checkAccess(ctx: SandboxContext, caller: Caller, method: string, path: string): void {
   if (caller.kind !== "consumerKey") return;
+  // A credential may always inspect or revoke itself.
+  if (path.startsWith("/auth/")) return;
   const credential = slice(ctx).credentials.find((c) => c.consumerKey === caller.id);
   const granted =
     credential?.rules.some((r) => r.method === method && globToRegExp(r.path).test(path)) ?? false;

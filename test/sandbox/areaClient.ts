@@ -14,7 +14,7 @@ export type Caller = <T = any>( // eslint-disable-line @typescript-eslint/no-exp
   method: "GET" | "POST" | "PUT" | "DELETE",
   path: string,
   body?: unknown,
-  options?: { unsigned?: boolean },
+  options?: { unsigned?: boolean; consumerKey?: string },
 ) => Promise<Reply<T>>;
 
 export interface TestSandbox {
@@ -57,13 +57,11 @@ export async function openSandbox(options: SandboxStartOptions = {}): Promise<Te
     if (!options?.unsigned) {
       const timestamp = String(Math.round(Date.now() / 1000) + delta);
       const text = body === undefined ? "" : JSON.stringify(body);
+      const consumerKey = options?.consumerKey ?? sandbox.consumerKey;
       const signature = createHash("sha1")
-        .update(
-          [sandbox.applicationSecret, sandbox.consumerKey, method, url, text, timestamp].join("+"),
-          "utf8",
-        )
+        .update([sandbox.applicationSecret, consumerKey, method, url, text, timestamp].join("+"), "utf8")
         .digest("hex");
-      headers["X-Ovh-Consumer"] = sandbox.consumerKey;
+      headers["X-Ovh-Consumer"] = consumerKey;
       headers["X-Ovh-Timestamp"] = timestamp;
       headers["X-Ovh-Signature"] = `$1$${signature}`;
     }

@@ -192,7 +192,7 @@ export async function waitForTask(sandbox: TestSandbox, serviceName: string, tas
     const task = res.body as Json;
     if (res.status !== 200) throw new Error(`task ${taskId}: ${res.status} ${JSON.stringify(task)}`);
     if (["done", "error", "cancelled"].includes(task.status)) return task;
-    await advance(sandbox, 25);
+    await advance(sandbox, 100);
   }
   throw new Error(`task ${taskId} did not end`);
 }
