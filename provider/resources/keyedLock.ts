@@ -35,4 +35,6 @@ export const lockKeys = {
   tenant: (serviceName: string) => `tenant:${serviceName}`,
   subscription: (serviceName: string, id: number) => `sub:${serviceName}:${id}`,
   licenceOrder: (serviceName: string, licenseId: number) => `licence:${serviceName}:${licenseId}`,
+  /** Record changes of one DNS zone (several DomainAutoConfig may share a zone). */
+  dnsZone: (zoneName: string) => `zone:${zoneName.toLowerCase()}`,
 };
