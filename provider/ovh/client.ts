@@ -95,6 +95,13 @@ interface Exchange {
   readonly prepare: () => Promise<PreparedAttempt>;
 }
 
+/** Injected transports may not lower-case header names; the client relies on it. */
+function lowerCaseHeaders(response: TransportResponse): TransportResponse {
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(response.headers)) headers[name.toLowerCase()] = value;
+  return { status: response.status, headers, body: response.body };
+}
+
 const defaultSleep = (ms: number): Promise<void> =>
   new Promise((resolve) => {
     setTimeout(resolve, ms);
@@ -332,13 +339,15 @@ export class OvhClient implements OvhRequester {
       try {
         const headers = prepared.headers(ex.url, ex.body);
         if (ex.contentType !== undefined) headers["Content-Type"] = ex.contentType;
-        response = await this.transport.send({
-          method: ex.method,
-          url: ex.url,
-          headers,
-          body: ex.body,
-          timeoutMs: ex.timeoutMs,
-        });
+        response = lowerCaseHeaders(
+          await this.transport.send({
+            method: ex.method,
+            url: ex.url,
+            headers,
+            body: ex.body,
+            timeoutMs: ex.timeoutMs,
+          }),
+        );
       } catch (err) {
         error = err;
       } finally {

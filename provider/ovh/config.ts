@@ -151,7 +151,9 @@ function withHiddenSecrets<T extends object>(
 ): T {
   const target: Record<string, unknown> = { ...visible };
   for (const [key, value] of Object.entries(secrets)) {
-    Object.defineProperty(target, key, { value, enumerable: false, writable: false, configurable: false });
+    // A non-enumerable getter over a closure: not in JSON, spreads, Object.keys/values/entries, and shown
+    // only as "[Getter]" even by util.inspect with showHidden and customInspect off.
+    Object.defineProperty(target, key, { get: () => value, enumerable: false, configurable: false });
   }
   const redacted = (): Record<string, unknown> => {
     const out: Record<string, unknown> = { ...visible };
@@ -388,7 +390,8 @@ export function resolveOvhConfig(sources: OvhConfigSources = {}): ResolvedOvhCon
     sources: { ...origin },
   });
   const config: Record<string, unknown> = { ...visible };
-  Object.defineProperty(config, "secretValues", { value: Object.freeze(secretValues), enumerable: false });
+  const frozenSecrets = Object.freeze(secretValues);
+  Object.defineProperty(config, "secretValues", { get: () => frozenSecrets, enumerable: false });
   Object.defineProperty(config, "toJSON", { value: toJSON, enumerable: false });
   Object.defineProperty(config, inspect.custom, {
     value: (_depth: number, options: object) => `ResolvedOvhConfig ${inspect(toJSON(), options)}`,

@@ -581,3 +581,50 @@ describe("OvhClient over TLS with a private CA", () => {
     ).toThrow(/OVH_CA_CERT_PATH \(or ovh:caCertPath\): cannot read the CA certificate file/);
   });
 });
+
+describe("OvhClient with an injected transport", () => {
+  it("reads Retry-After and X-Ovh-QueryID whatever the header case", async () => {
+    let n = 0;
+    const transport: OvhTransport = {
+      async send() {
+        n += 1;
+        if (n === 1) return { status: 429, headers: { "Retry-After": "2" }, body: "" };
+        return { status: 404, headers: { "X-OVH-QueryId": "EU.q.1" }, body: '{"message":"gone"}' };
+      },
+      async close() {},
+    };
+    const { sleep, delays } = recordingSleep();
+    const client = createOvhClient(v1Config("https://eu.api.ovh.com/1.0"), { transport, sleep });
+    const err = (await client
+      .request({ method: "DELETE", path: "/x", authenticated: false })
+      .catch((e: unknown) => e)) as OvhApiError;
+    expect(delays).toEqual([2000]);
+    expect(err.queryId).toBe("EU.q.1");
+    expect(err.isGone).toBe(true);
+  });
+
+  it("classifies fetch-style wrapped errors (TypeError with a cause code)", async () => {
+    let n = 0;
+    const transport: OvhTransport = {
+      async send() {
+        n += 1;
+        if (n === 1) {
+          throw new TypeError("fetch failed", {
+            cause: Object.assign(new Error("getaddrinfo"), { code: "ENOTFOUND" }),
+          });
+        }
+        throw new TypeError("fetch failed", {
+          cause: Object.assign(new Error("reset"), { code: "ECONNRESET" }),
+        });
+      },
+      async close() {},
+    };
+    const client = createOvhClient(v1Config("https://eu.api.ovh.com/1.0"), { transport, ...noSleep });
+    const err = (await client
+      .request({ method: "PUT", path: "/x", body: {}, authenticated: false })
+      .catch((e: unknown) => e)) as OvhNetworkError;
+    expect(n).toBe(2); // DNS failure retried, reset surfaced
+    expect(err.mayHaveReachedServer).toBe(true);
+    expect(err.message).toContain("ECONNRESET");
+  });
+});

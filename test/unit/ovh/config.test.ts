@@ -282,6 +282,8 @@ describe("resolveOvhConfig", () => {
         expect(json).toContain("[redacted]");
         expectNoSecret(inspect(config, { depth: 10, showHidden: false }));
         expectNoSecret(inspect(config.auth, { depth: 10 }));
+        expectNoSecret(inspect(config, { depth: 10, showHidden: true, customInspect: false }));
+        expectNoSecret(inspect(config.auth, { depth: 10, showHidden: true, customInspect: false }));
         expectNoSecret(JSON.stringify(config.auth));
         expectNoSecret(JSON.stringify({ ...config.auth }));
         expectNoSecret(JSON.stringify(Object.values(config.auth)));
