@@ -1,9 +1,9 @@
 /**
- * A small OVH v1 caller for the order/domain/price/conformance suites: starts an in-process sandbox and sends
- * signed (or, for `noAuthentication` routes, unsigned) requests, answering status and parsed body.
+ * A compact caller for the order/domain/price/conformance suites, on top of the shared sandbox test helpers:
+ * `call` sends a signed (or, for `noAuthentication` routes, unsigned) OVH request and answers status and body.
  */
-import { createHash } from "node:crypto";
-import { RunningSandbox, SandboxStartOptions, startSandbox } from "../../sandbox";
+import { SandboxStartOptions } from "../../sandbox";
+import { RunningSandbox, advance, rawRequest, signedRequest, startSandbox } from "./helpers";
 
 export interface Reply<T = unknown> {
   status: number;
@@ -20,7 +20,7 @@ export type Caller = <T = any>( // eslint-disable-line @typescript-eslint/no-exp
 export interface TestSandbox {
   sandbox: RunningSandbox;
   call: Caller;
-  /** Calls a `/_sandbox` control route. */
+  /** Calls a `/_sandbox` control route (any status is answered). */
   control: Caller;
   /** Moves sandbox time forward. */
   advance(ms: number): Promise<void>;
@@ -29,54 +29,29 @@ export interface TestSandbox {
 
 export async function openSandbox(options: SandboxStartOptions = {}): Promise<TestSandbox> {
   const sandbox = await startSandbox({ orderDelayMs: 4000, taskDelayMs: 1000, ...options });
-  const send = async (url: string, method: string, body: unknown, headers: Record<string, string>) => {
-    const text = body === undefined ? "" : JSON.stringify(body);
-    const res = await fetch(url, {
-      method,
-      headers: { ...headers, ...(text ? { "Content-Type": "application/json" } : {}) },
-      ...(text ? { body: text } : {}),
+  const call: Caller = async (method, path, body, opts) => {
+    const reply = await signedRequest(sandbox, method, path, body, {
+      // OVH clients send the application key on unsigned calls too (POST /auth/credential needs it)
+      ...(opts?.unsigned ? { unsigned: true, headers: { "X-Ovh-Application": sandbox.applicationKey } } : {}),
+      ...(opts?.consumerKey ? { consumerKey: opts.consumerKey } : {}),
     });
-    const raw = await res.text();
-    let parsed: unknown = raw;
-    try {
-      parsed = raw === "" ? null : JSON.parse(raw);
-    } catch {
-      // keep the raw text
-    }
-    return { status: res.status, body: parsed as never };
+    return { status: reply.status, body: reply.body as never };
   };
-  /** Server time minus local time, in seconds, as OVH clients keep it (refreshed when time moves). */
-  let delta = 0;
-  const syncTime = async () => {
-    const reply = await send(`${sandbox.url}/auth/time`, "GET", undefined, {});
-    delta = Number(reply.body) - Math.round(Date.now() / 1000);
+  const control: Caller = async (method, path, body) => {
+    const reply = await rawRequest({
+      method,
+      url: `${sandbox.controlUrl}${path}`,
+      ...(body === undefined
+        ? {}
+        : { headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) }),
+    });
+    return { status: reply.status, body: reply.body as never };
   };
-  const call: Caller = async (method, path, body, options) => {
-    const url = `${sandbox.url}${path}`;
-    const headers: Record<string, string> = { "X-Ovh-Application": sandbox.applicationKey };
-    if (!options?.unsigned) {
-      const timestamp = String(Math.round(Date.now() / 1000) + delta);
-      const text = body === undefined ? "" : JSON.stringify(body);
-      const consumerKey = options?.consumerKey ?? sandbox.consumerKey;
-      const signature = createHash("sha1")
-        .update([sandbox.applicationSecret, consumerKey, method, url, text, timestamp].join("+"), "utf8")
-        .digest("hex");
-      headers["X-Ovh-Consumer"] = consumerKey;
-      headers["X-Ovh-Timestamp"] = timestamp;
-      headers["X-Ovh-Signature"] = `$1$${signature}`;
-    }
-    return send(url, method, body, headers);
-  };
-  const control: Caller = (method, path, body) => send(`${sandbox.controlUrl}${path}`, method, body, {});
   return {
     sandbox,
     call,
     control,
-    advance: async (ms) => {
-      const reply = await control("POST", "/time/advance", { ms });
-      if (reply.status !== 200) throw new Error(`time/advance failed: ${JSON.stringify(reply.body)}`);
-      await syncTime();
-    },
+    advance: (ms) => advance(sandbox, ms),
     stop: () => sandbox.stop(),
   };
 }

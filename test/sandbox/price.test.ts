@@ -41,6 +41,6 @@ describe("sandbox csp2 licence prices", () => {
 
   it("is a signed route", async () => {
     const reply = await t.call("GET", "/price/saas/csp2/license/EnterpriseE3", undefined, { unsigned: true });
-    expect(reply.status).toBe(403);
+    expect([401, 403]).toContain(reply.status);
   });
 });
