@@ -8,7 +8,7 @@ export const HANDLERS = {
   Office365ResellerTenant: tenantHandler,
   Subscription: subscriptionHandler,
   DomainAutoConfig: domainAutoConfigHandler,
-} as const satisfies Record<string, ResourceHandler<never, never>>;
+} as const;
 
 export type ResourceKind = keyof typeof HANDLERS;
 
