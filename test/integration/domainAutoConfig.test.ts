@@ -1,0 +1,313 @@
+/**
+ * DomainAutoConfig against the real sandbox over HTTP, with the provider's real client.
+ * Seed: contoso-demo.fr (clean zone), fabrikam-demo.com (OVH mail records in the way), northwind-demo.net
+ * (registered at OVH, external DNS, no zone).
+ */
+import {
+  domainAutoConfigHandler as handler,
+  type DomainAutoConfigInputs,
+  type DomainAutoConfigOutputs,
+} from "../../provider/resources/domainAutoConfig";
+import { seededTenants, startTestSandbox, type TestSandbox } from "./support";
+
+interface Rec {
+  id: number;
+  fieldType: string;
+  subDomain: string;
+  target: string;
+  ttl: number;
+}
+
+async function zoneRecords(env: TestSandbox, zone: string): Promise<Rec[]> {
+  const ids = await env.client.request<number[]>({ method: "GET", path: `/domain/zone/${zone}/record` });
+  return Promise.all(
+    ids.map((id) => env.client.request<Rec>({ method: "GET", path: `/domain/zone/${zone}/record/${id}` })),
+  );
+}
+
+const line = (r: Pick<Rec, "fieldType" | "subDomain" | "target">) =>
+  `${r.fieldType} ${r.subDomain} ${r.target}`;
+
+async function checked(env: TestSandbox, raw: Record<string, unknown>): Promise<DomainAutoConfigInputs> {
+  const result = await handler.check(raw, env.ctx);
+  expect(result.failures).toEqual([]);
+  return result.inputs as DomainAutoConfigInputs;
+}
+
+describe("DomainAutoConfig on the sandbox", () => {
+  let env: TestSandbox;
+  let tenant: string;
+
+  beforeAll(async () => {
+    env = await startTestSandbox();
+    tenant = (await seededTenants(env.control))["Contoso Ltd"] ?? "csp2-100001";
+  });
+  afterAll(() => env.stop());
+  beforeEach(async () => {
+    await env.control.clearFaults();
+    await env.control.clearCalls();
+  });
+
+  it("preview refuses a domain whose DNS is not at OVH, with read-only calls", async () => {
+    const result = await handler.check({ tenant, domain: "northwind-demo.net" }, env.ctx);
+    expect(result.failures).toHaveLength(1);
+    expect(result.failures[0]?.property).toBe("domain");
+    expect(result.failures[0]?.reason).toMatch(
+      /DNS of northwind-demo\.net is not at OVH.*external name servers \(ada\.ns\.cloudflare\.com, bob\.ns\.cloudflare\.com\).*no DNS zone/s,
+    );
+    expect(await env.control.mutatingCalls()).toEqual([]);
+  });
+
+  it("preview lists the conflicts of fabrikam-demo.com, with read-only calls", async () => {
+    const result = await handler.check(
+      { tenant, domain: "fabrikam-demo.com", services: ["exchange"] },
+      env.ctx,
+    );
+    expect(result.failures).toHaveLength(1);
+    const reason = result.failures[0]?.reason ?? "";
+    expect(reason).toContain("MX fabrikam-demo.com → 10 mx1.mail.ovh.net.");
+    expect(reason).toContain("TXT fabrikam-demo.com → v=spf1 include:mx.ovh.com ~all");
+    expect(reason).toContain("CNAME autodiscover.fabrikam-demo.com → mailconfig.ovh.net.");
+    expect(reason).not.toContain("_autodiscover._tcp"); // not in Microsoft's way
+    expect(await env.control.mutatingCalls()).toEqual([]);
+  });
+
+  it("preview refuses an unknown tenant", async () => {
+    const result = await handler.check({ tenant: "csp2-999999", domain: "contoso-demo.fr" }, env.ctx);
+    expect(result.failures.map((f) => f.property)).toEqual(["tenant"]);
+  });
+
+  describe("on the clean zone contoso-demo.fr", () => {
+    let inputs: DomainAutoConfigInputs;
+    let outs: DomainAutoConfigOutputs;
+    let id: string;
+    let seeded: string[];
+
+    it("create writes exactly the expected records and refreshes once", async () => {
+      seeded = (await zoneRecords(env, "contoso-demo.fr")).map(line);
+      inputs = await checked(env, { tenant, domain: "contoso-demo.fr", verificationTxt: "MS=ms12345678" });
+      await env.control.clearCalls();
+      ({ id, outs } = await handler.create(inputs, env.ctx));
+      expect(id).toBe(`${tenant}/contoso-demo.fr`);
+      const writes = await env.control.mutatingCallLines();
+      expect(writes).toEqual([
+        ...Array(8).fill("POST /domain/zone/contoso-demo.fr/record"),
+        "POST /domain/zone/contoso-demo.fr/refresh",
+      ]);
+      const live = (await zoneRecords(env, "contoso-demo.fr")).map(line);
+      expect(live.filter((l) => !seeded.includes(l)).sort()).toEqual(
+        [
+          'TXT  "MS=ms12345678"',
+          "MX  0 contoso-demo-fr.mail.protection.outlook.com.",
+          "CNAME autodiscover autodiscover.outlook.com.",
+          'TXT  "v=spf1 include:spf.protection.outlook.com -all"',
+          "CNAME sip sipdir.online.lync.com.",
+          "CNAME lyncdiscover webdir.online.lync.com.",
+          "SRV _sip._tls 100 1 443 sipdir.online.lync.com.",
+          "SRV _sipfederationtls._tcp 100 1 5061 sipfed.online.lync.com.",
+        ].sort(),
+      );
+      expect(live.some((l) => l.includes("msoid"))).toBe(false);
+      const status = await env.client.request<{ isDeployed: boolean }>({
+        method: "GET",
+        path: "/domain/zone/contoso-demo.fr/status",
+      });
+      expect(status.isDeployed).toBe(true);
+      expect(handler.diff(id, outs, inputs).changes).toBe(false);
+    });
+
+    it("read detects an out-of-band deletion and edit; the diff reports drift; update repairs only that", async () => {
+      const sip = outs.records.find((r) => r.role === "sip")!;
+      const mx = outs.records.find((r) => r.role === "mx")!;
+      await env.client.request({ method: "DELETE", path: `/domain/zone/contoso-demo.fr/record/${sip.id}` });
+      await env.client.request({
+        method: "PUT",
+        path: `/domain/zone/contoso-demo.fr/record/${mx.id}`,
+        body: { target: "5 mx.elsewhere.example." },
+      });
+      await env.control.clearCalls();
+      const read = await handler.read(id, outs, env.ctx);
+      expect(await env.control.mutatingCalls()).toEqual([]);
+      expect(read.props?.records.some((r) => r.role === "sip")).toBe(false);
+      expect(read.props?.records.find((r) => r.role === "mx")?.target).toBe("5 mx.elsewhere.example.");
+      expect(handler.diff(id, read.props!, inputs)).toMatchObject({ changes: true, replaces: [] });
+
+      await env.control.clearCalls();
+      outs = await handler.update(id, read.props!, inputs, env.ctx);
+      expect(await env.control.mutatingCallLines()).toEqual([
+        `PUT /domain/zone/contoso-demo.fr/record/${mx.id}`,
+        "POST /domain/zone/contoso-demo.fr/record",
+        "POST /domain/zone/contoso-demo.fr/refresh",
+      ]);
+      expect(handler.diff(id, outs, inputs).changes).toBe(false);
+    });
+
+    it("update adds and removes only the difference", async () => {
+      const next = await checked(env, {
+        tenant,
+        domain: "contoso-demo.fr",
+        services: ["exchange", "intune"],
+        verificationTxt: "MS=ms12345678",
+      });
+      expect(handler.diff(id, outs, next)).toMatchObject({
+        changes: true,
+        replaces: [],
+        changedKeys: ["services"],
+      });
+      await env.control.clearCalls();
+      outs = await handler.update(id, outs, next, env.ctx);
+      const writes = await env.control.mutatingCallLines();
+      expect(writes.filter((w) => w.startsWith("DELETE"))).toHaveLength(4);
+      expect(writes.filter((w) => w === "POST /domain/zone/contoso-demo.fr/record")).toHaveLength(2);
+      expect(writes.filter((w) => w.startsWith("PUT"))).toHaveLength(0);
+      expect(writes.filter((w) => w.endsWith("/refresh"))).toHaveLength(1);
+      inputs = next;
+
+      // TTL only: one PUT per managed record, nothing created or deleted
+      const ttl = { ...inputs, ttl: 600 };
+      await env.control.clearCalls();
+      outs = await handler.update(id, outs, ttl, env.ctx);
+      const ttlWrites = await env.control.mutatingCallLines();
+      expect(ttlWrites.filter((w) => w.startsWith("PUT"))).toHaveLength(outs.records.length);
+      expect(ttlWrites.filter((w) => !w.startsWith("PUT"))).toEqual([
+        "POST /domain/zone/contoso-demo.fr/refresh",
+      ]);
+      inputs = ttl;
+    });
+
+    it("import by id infers inputs that reproduce the live records, without writing", async () => {
+      await env.control.clearCalls();
+      const imported = await handler.read(id, undefined, env.ctx);
+      expect(await env.control.mutatingCalls()).toEqual([]);
+      expect(imported.inputs).toEqual(inputs);
+      expect(handler.diff(id, imported.props!, inputs).changes).toBe(false);
+    });
+
+    it("delete removes exactly its records and leaves the others", async () => {
+      const other = await env.client.request<Rec>({
+        method: "POST",
+        path: "/domain/zone/contoso-demo.fr/record",
+        body: { fieldType: "TXT", subDomain: "", target: "google-site-verification=xyz", ttl: 0 },
+      });
+      await env.control.clearCalls();
+      await handler.delete(id, outs, env.ctx);
+      const writes = await env.control.mutatingCallLines();
+      expect(writes.filter((w) => w.startsWith("DELETE")).sort()).toEqual(
+        outs.records.map((r) => `DELETE /domain/zone/contoso-demo.fr/record/${r.id}`).sort(),
+      );
+      expect(writes.filter((w) => w.endsWith("/refresh"))).toHaveLength(1);
+      const live = (await zoneRecords(env, "contoso-demo.fr")).map(line);
+      expect(live.sort()).toEqual([...seeded, line(other)].sort());
+      await env.client.request({ method: "DELETE", path: `/domain/zone/contoso-demo.fr/record/${other.id}` });
+    });
+  });
+
+  it("handles OVH's id 0 answer by finding the created records", async () => {
+    await env.control.request("PUT", "/dns/recordIdZeroBug", { enabled: true });
+    try {
+      const inputs = await checked(env, { tenant, domain: "contoso-demo.fr", services: ["teams"] });
+      const { id, outs } = await handler.create(inputs, env.ctx);
+      const live = await zoneRecords(env, "contoso-demo.fr");
+      for (const r of outs.records) {
+        expect(r.id).toBeGreaterThan(0);
+        expect(live.find((l) => l.id === r.id)?.subDomain).toBe(r.subDomain);
+      }
+      expect(new Set(outs.records.map((r) => r.id)).size).toBe(4);
+      await env.control.request("PUT", "/dns/recordIdZeroBug", { enabled: false });
+      await handler.delete(id, outs, env.ctx);
+    } finally {
+      await env.control.request("PUT", "/dns/recordIdZeroBug", { enabled: false });
+    }
+  });
+
+  it("takes over the conflicting zone, merges SPF, and restores it all on delete", async () => {
+    const before = (await zoneRecords(env, "fabrikam-demo.com")).map(line).sort();
+    const inputs = await checked(env, {
+      tenant,
+      domain: "fabrikam-demo.com",
+      services: ["exchange", "teams"],
+      takeOverConflicts: true,
+    });
+    await env.control.clearCalls();
+    const { id, outs } = await handler.create(inputs, env.ctx);
+    expect((await env.control.mutatingCallLines()).filter((w) => w.endsWith("/refresh"))).toHaveLength(1);
+    const live = await zoneRecords(env, "fabrikam-demo.com");
+    expect(live.filter((r) => r.fieldType === "MX").map((r) => r.target)).toEqual([
+      "0 fabrikam-demo-com.mail.protection.outlook.com.",
+    ]);
+    const spf = live.filter((r) => r.fieldType === "TXT" && r.target.includes("v=spf1"));
+    expect(spf.map((r) => r.target)).toEqual([
+      '"v=spf1 include:mx.ovh.com include:spf.protection.outlook.com ~all"',
+    ]);
+    expect(live.filter((r) => r.subDomain === "autodiscover").map((r) => r.target)).toEqual([
+      "autodiscover.outlook.com.",
+    ]);
+    expect(live.some((r) => r.subDomain === "_autodiscover._tcp")).toBe(true); // not in the way: untouched
+    expect(outs.takenOver.map((t) => `${t.action} ${line(t)}`).sort()).toEqual(
+      [
+        "removed MX  10 mx1.mail.ovh.net.",
+        "removed CNAME autodiscover mailconfig.ovh.net.",
+        'modified TXT  "v=spf1 include:mx.ovh.com ~all"',
+      ].sort(),
+    );
+
+    await handler.delete(id, outs, env.ctx);
+    expect((await zoneRecords(env, "fabrikam-demo.com")).map(line).sort()).toEqual(before);
+  });
+
+  describe("method configureDomain", () => {
+    it("without --legacy fails clearly and points to method records", async () => {
+      const inputs = await checked(env, { tenant, domain: "contoso-demo.fr", method: "configureDomain" });
+      await env.control.clearCalls();
+      await expect(handler.create(inputs, env.ctx)).rejects.toThrow(
+        /configureDomain[\s\S]*(X-Ovh-QueryID|HTTP 404)[\s\S]*method: "records"/,
+      );
+      expect(await env.control.mutatingCallLines()).toEqual([`POST /saas/csp2/${tenant}/configureDomain`]);
+    });
+
+    it("with --legacy follows the task and records what OVH wrote; delete removes the set", async () => {
+      const legacy = await startTestSandbox({ legacy: true });
+      try {
+        const t = (await seededTenants(legacy.control))["Contoso Ltd"] ?? "csp2-100001";
+        const result = await handler.check(
+          {
+            tenant: t,
+            domain: "contoso-demo.fr",
+            services: ["exchange", "intune"],
+            method: "configureDomain",
+          },
+          legacy.ctx,
+        );
+        expect(result.failures).toEqual([]);
+        const inputs = result.inputs!;
+        const before = (await zoneRecords(legacy, "contoso-demo.fr")).map(line).sort();
+        await legacy.control.clearCalls();
+        const { id, outs } = await handler.create(inputs, legacy.ctx);
+        const calls = await legacy.control.calls();
+        expect(calls.filter((c) => c.method === "POST").map((c) => c.path)).toEqual([
+          `/saas/csp2/${t}/configureDomain`,
+          "/domain/zone/contoso-demo.fr/refresh",
+        ]);
+        const configurations = await legacy.control.request<{ supportedServices: string[] }[]>(
+          "GET",
+          "/csp2/domain-configurations",
+        );
+        expect(configurations.at(-1)?.supportedServices).toEqual(["Email", "Intune"]);
+        expect(outs.records.map((r) => r.role)).toEqual([
+          "mx",
+          "autodiscover",
+          "spf",
+          "enterpriseRegistration",
+          "enterpriseEnrollment",
+        ]);
+        expect(handler.diff(id, outs, inputs).changes).toBe(false);
+        await handler.delete(id, outs, legacy.ctx);
+        expect((await zoneRecords(legacy, "contoso-demo.fr")).map(line).sort()).toEqual(
+          before.filter((l) => !outs.records.some((r) => line(r) === l)),
+        );
+      } finally {
+        await legacy.stop();
+      }
+    });
+  });
+});
