@@ -195,3 +195,30 @@ describe("sandbox authentication", () => {
     expect(outside.status).toBe(404);
   });
 });
+
+describe("sandbox TLS with a provided certificate", () => {
+  it("serves HTTPS with --cert/--key and reports the certificate as caCertPath", async () => {
+    const { mkdtempSync, rmSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const selfsigned = await import("selfsigned");
+    const pems = await selfsigned.generate([{ name: "commonName", value: "127.0.0.1" }], {
+      keySize: 2048,
+      extensions: [{ name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }] }],
+    });
+    const dir = mkdtempSync(join(tmpdir(), "ovh-sandbox-cert-"));
+    const certFile = join(dir, "cert.pem");
+    const keyFile = join(dir, "key.pem");
+    writeFileSync(certFile, pems.cert);
+    writeFileSync(keyFile, pems.private);
+    const sandbox = await startSandbox({ certFile, keyFile });
+    try {
+      expect(sandbox.url).toMatch(/^https:/);
+      expect(sandbox.caCertPath).toBe(certFile);
+      expect((await signedRequest(sandbox, "GET", "/saas/csp2")).status).toBe(200);
+    } finally {
+      await sandbox.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

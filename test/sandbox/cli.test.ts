@@ -43,7 +43,7 @@ async function firstLine(stdout: () => string, exit: Promise<number | null>): Pr
 jest.setTimeout(60_000);
 
 describe("ovh-office365-sandbox CLI", () => {
-  it("prints exactly one JSON line, serves TLS, and exits on SIGTERM", async () => {
+  it.concurrent("prints exactly one JSON line, serves TLS, and exits on SIGTERM", async () => {
     const proc = run(["--tls", "--port", "0", "--seed", "empty", "--task-delay-ms", "20"]);
     const info = JSON.parse(await firstLine(proc.stdout, proc.exit));
     expect(Object.keys(info).sort()).toEqual(
@@ -73,14 +73,14 @@ describe("ovh-office365-sandbox CLI", () => {
     expect(proc.stderr()).toMatch(/listening/);
   });
 
-  it("rejects bad flags with a clear message", async () => {
+  it.concurrent("rejects bad flags with a clear message", async () => {
     const proc = run(["--task-delay-ms", "soon"]);
     expect(await proc.exit).toBe(2);
     expect(proc.stderr()).toMatch(/--task-delay-ms needs an integer/);
     expect(proc.stdout()).toBe("");
   });
 
-  it("fails to start on a foreign data file, naming it", async () => {
+  it.concurrent("fails to start on a foreign data file, naming it", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ovh-sandbox-cli-"));
     try {
       const file = join(dir, "foreign.json");
