@@ -41,8 +41,8 @@ function shape(calls: readonly LoggedCall[]): string[] {
 
 async function orderCount(env: TestSandbox): Promise<number> {
   // `GET /_sandbox/state` answers `{ sequences, state }`.
-  const dump = (await env.control.state()) as { state: { order: { orders: Record<string, unknown> } } };
-  return Object.keys(dump.state.order.orders).length;
+  const { state } = await env.control.state();
+  return Object.keys((state["order"] as { orders: Record<string, unknown> }).orders).length;
 }
 
 async function liveTenant(env: TestSandbox, serviceName: string): Promise<Record<string, unknown>> {
