@@ -38,7 +38,7 @@ describe("saas/csp2", () => {
   };
 
   beforeEach(async () => {
-    sandbox = await startSandbox({ taskDelayMs: 1000, legacy: true });
+    sandbox = await startSandbox({ taskDelayMs: 4000, legacy: true });
   });
   afterEach(() => sandbox.stop());
 
@@ -98,9 +98,9 @@ describe("saas/csp2", () => {
     expect(busy.body.class).toBe("Client::Conflict");
     expect((await call("DELETE", `${base}/subscription/${standard.id}`)).status).toBe(409);
 
-    await advance(sandbox, 600);
+    await advance(sandbox, 2100);
     expect((await call("GET", `${base}/task/${task.id}`)).body.status).toBe("doing");
-    await advance(sandbox, 500);
+    await advance(sandbox, 2000);
     const done = (await call("GET", `${base}/task/${task.id}`)).body;
     expect(done.status).toBe("done");
     expect(done.finishDate).not.toBeNull();

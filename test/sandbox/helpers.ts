@@ -187,12 +187,12 @@ export async function advance(sandbox: TestSandbox, ms: number): Promise<void> {
 
 /** Polls a csp2 task until it ends (`done`, `error`, `cancelled`), advancing the clock between polls. */
 export async function waitForTask(sandbox: TestSandbox, serviceName: string, taskId: number): Promise<Json> {
-  for (let i = 0; i < 50; i += 1) {
+  for (let i = 0; i < 100; i += 1) {
     const res = await signedRequest(sandbox, "GET", `/saas/csp2/${serviceName}/task/${taskId}`);
     const task = res.body as Json;
     if (res.status !== 200) throw new Error(`task ${taskId}: ${res.status} ${JSON.stringify(task)}`);
     if (["done", "error", "cancelled"].includes(task.status)) return task;
-    await advance(sandbox, 100);
+    await advance(sandbox, 250);
   }
   throw new Error(`task ${taskId} did not end`);
 }

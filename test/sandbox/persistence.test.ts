@@ -14,11 +14,12 @@ describe("sandbox persistence", () => {
 
   it("keeps state, id sequences, credentials and the clock across a restart", async () => {
     const file = join(dir, "state.json");
-    const first = await startSandbox({ dataFile: file });
+    const first = await startSandbox({ dataFile: file, taskDelayMs: 2000 });
     const base = `/saas/csp2/${SEED.contoso}`;
     const task = (
       await signedRequest(first, "POST", `${base}/subscription`, { licenseId: 1001, quantity: 7 })
     ).body as Json;
+    await advance(first, 2000);
     await waitForTask(first, SEED.contoso, task.id);
     await signedRequest(first, "PUT", base, { displayName: "Persisted Ltd" });
     // A task still pending at shutdown finishes after the restart.
@@ -31,12 +32,13 @@ describe("sandbox persistence", () => {
     const saved = JSON.parse(readFileSync(file, "utf8"));
     expect(saved).toMatchObject({ format: "ovh-office365-sandbox", version: 1 });
 
-    const second = await startSandbox({ dataFile: file, seed: "empty" });
+    const second = await startSandbox({ dataFile: file, seed: "empty", taskDelayMs: 2000 });
     try {
       expect(second.applicationKey).toBe(first.applicationKey);
       expect(second.consumerKey).toBe(first.consumerKey);
       expect(((await signedRequest(second, "GET", base)).body as Json).displayName).toBe("Persisted Ltd");
       expect((await signedRequest(second, "GET", `${base}/subscription`)).body).toEqual(ids);
+      await advance(second, 2000);
       expect(await waitForTask(second, SEED.contoso, pending.id)).toMatchObject({ status: "done" });
       const next = (
         await signedRequest(second, "POST", `${base}/subscription`, { licenseId: 1004, quantity: 1 })
