@@ -270,6 +270,38 @@ async function scanRecords(
     .sort((a, b) => a.id - b.id);
 }
 
+/**
+ * What delete needs to see, at the lowest cost: one GET per record it manages or modified (by id, to verify
+ * they still hold what was recorded), and for each record to put back, the records of that type and name
+ * (one filtered list, plus a GET per match) so an identical one is not created twice.
+ */
+async function readOwnRecords(
+  ctx: ResourceContext,
+  zone: string,
+  managed: readonly ManagedRecord[],
+  takenOver: readonly TakenOverRecord[],
+): Promise<LiveRecord[]> {
+  const ids = new Set([
+    ...managed.map((m) => m.id),
+    ...takenOver.filter((t) => t.action === "modified").map((t) => t.id),
+  ]);
+  const removed = queriesFor(
+    [],
+    takenOver.filter((t) => t.action === "removed"),
+  );
+  const lists = await Promise.all(
+    removed.map((q) =>
+      dnsZone.listRecords(ctx.ovh, zone, {
+        subDomain: q.subDomain,
+        ...(q.fieldType !== undefined ? { fieldType: q.fieldType } : {}),
+      }),
+    ),
+  );
+  for (const id of lists.flat()) ids.add(id);
+  const records = await Promise.all([...ids].map((id) => getRecordOrGone(ctx, zone, id)));
+  return records.filter((r): r is LiveRecord => r !== undefined).sort((a, b) => a.id - b.id);
+}
+
 async function getRecordOrGone(
   ctx: ResourceContext,
   zone: string,
@@ -1001,11 +1033,9 @@ export const domainAutoConfigHandler: ResourceHandler<DomainAutoConfigInputs, Do
     const takenOver = olds.takenOver ?? [];
     if (managed.length === 0 && takenOver.length === 0) return;
     await withLocks([lockKeys.dnsZone(inputs.zone)], async () => {
-      const live = await scanRecords(ctx, inputs.zone, queriesFor(managed, takenOver)).catch(
-        (error: unknown) => {
-          throw inContext(`Reading the records of zone ${inputs.zone} to delete ${id}`, error);
-        },
-      );
+      const live = await readOwnRecords(ctx, inputs.zone, managed, takenOver).catch((error: unknown) => {
+        throw inContext(`Reading the records of zone ${inputs.zone} to delete ${id}`, error);
+      });
       // With nothing desired, the plan deletes what we created, releases adopted records and restores the rest.
       const plan = planRecordChanges({ desired: [], live, managed, takenOver, takeOverConflicts: false });
       let applied: Applied;

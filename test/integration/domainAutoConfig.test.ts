@@ -89,6 +89,8 @@ describe("DomainAutoConfig on the sandbox", () => {
       await env.control.clearCalls();
       ({ id, outs } = await handler.create(inputs, env.ctx));
       expect(id).toBe(`${tenant}/contoso-demo.fr`);
+      // reads: tenant, zone, domain, one unfiltered record list, one GET per seeded record (small zone)
+      expect((await env.control.calls({ method: "GET" })).length).toBe(3 + 1 + seeded.length);
       const writes = await env.control.mutatingCallLines();
       expect(writes).toEqual([
         ...Array(8).fill("POST /domain/zone/contoso-demo.fr/record"),
@@ -191,6 +193,8 @@ describe("DomainAutoConfig on the sandbox", () => {
       });
       await env.control.clearCalls();
       await handler.delete(id, outs, env.ctx);
+      // one GET (verify) and one DELETE per record, one refresh
+      expect(await env.control.calls()).toHaveLength(2 * outs.records.length + 1);
       const writes = await env.control.mutatingCallLines();
       expect(writes.filter((w) => w.startsWith("DELETE")).sort()).toEqual(
         outs.records.map((r) => `DELETE /domain/zone/contoso-demo.fr/record/${r.id}`).sort(),
