@@ -637,7 +637,7 @@ async function updateTenant(
   }
   outs = {
     ...outs,
-    contact: mergeContact(outs.contact, changes, news.contact?.country),
+    contact: mergeContact(outs.contact ?? contactOutput(news.contact), changes, news.contact?.country),
     deletionPolicy: news.deletionPolicy,
     existingServiceName: news.existingServiceName ?? prior.existingServiceName,
   };
@@ -649,6 +649,10 @@ async function updateTenant(
     outs = { ...outs, administratorPassword: news.administratorPassword };
   }
   return outs;
+}
+
+function contactOutput(contact: TenantContact | undefined): TenantContactOutput | null {
+  return contact ? { ...contact, country: contact.country ?? null } : null;
 }
 
 function mergeContact(
@@ -901,7 +905,7 @@ function echoOfInputs(
     duration: null,
     pricingMode: null,
     ovhSubsidiary: inputs.ovhSubsidiary ?? null,
-    contact: inputs.contact ? { ...inputs.contact, country: inputs.contact.country ?? null } : null,
+    contact: contactOutput(inputs.contact),
     customSubDomain: inputs.customSubDomain ?? null,
     extraConfiguration: inputs.extraConfiguration ?? null,
     waiveRetractationPeriod: inputs.waiveRetractationPeriod,

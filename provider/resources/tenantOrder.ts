@@ -489,8 +489,11 @@ export async function waitForDelivery(ctx: ResourceContext, orderId: number): Pr
         return await order.getOrderStatus(ctx.ovh, orderId);
       } catch (error) {
         if (error instanceof OvhApiError && error.status === 404) return "deleted";
-        // A failed look is not a failed order: look again at the next tick.
-        return "unreachable";
+        // A transient failure to look is not a failed order: look again at the next tick.
+        if (error instanceof OvhNetworkError) return "unreachable";
+        if (error instanceof OvhApiError && (error.status >= 500 || error.status === 429))
+          return "unreachable";
+        throw error;
       }
     },
     isSettled: (s) =>
