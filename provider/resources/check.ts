@@ -15,6 +15,11 @@ export function validateInputs<T>(schema: z.ZodType<T>, raw: Record<string, unkn
 }
 
 function issueToFailure(issue: z.core.$ZodIssue): CheckFailure {
+  // `orUnknown` fields are unions (schema | sentinel): report what the real schema said, not "Invalid input".
+  if (issue.code === "invalid_union") {
+    const inner = issue.errors[0]?.[0];
+    if (inner) return issueToFailure({ ...inner, path: [...issue.path, ...inner.path] });
+  }
   const property = formatPath(issue.path) || rootProperty(issue);
   return { property, reason: issue.message };
 }

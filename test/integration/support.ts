@@ -50,6 +50,12 @@ export interface FaultSpec {
   readonly retryAfter?: number;
 }
 
+/** `GET /_sandbox/state`: every area's slice under `state` (`csp2`, `order`, `dns`, ...). */
+export interface SandboxDump {
+  readonly sequences?: Record<string, number>;
+  readonly state: Record<string, unknown>;
+}
+
 /** Typed client of the sandbox's test-control routes. */
 export class SandboxControl {
   constructor(readonly baseUrl: string) {}
@@ -110,7 +116,7 @@ export class SandboxControl {
   }
 
   /** The whole sandbox store: id sequences and every area's state slice (for assertions and debugging). */
-  state(): Promise<{ sequences: Record<string, number>; state: Record<string, unknown> }> {
+  state(): Promise<SandboxDump> {
     return this.request("GET", "/state");
   }
 

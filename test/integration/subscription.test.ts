@@ -1,0 +1,541 @@
+/**
+ * Subscription resource against the sandbox over HTTP with the real client. Every test asserts what the sandbox
+ * RECEIVED (its call log), above all the number of mutating calls.
+ */
+import { PartialCreateError } from "../../provider/resources/errors";
+import { forgetLicenceCatalogues } from "../../provider/resources/licences";
+import {
+  subscriptionHandler as handler,
+  type SubscriptionInputs,
+  type SubscriptionOutputs,
+} from "../../provider/resources/subscription";
+import type { ResourceContext } from "../../provider/resources/types";
+import { UNKNOWN } from "../../provider/resources/unknown";
+import { startTestSandbox, type TestSandbox } from "./support";
+
+const L = {
+  businessBasic: 1001,
+  businessStandard: 1002,
+  businessPremium: 1003,
+  a1Students: 1013,
+  e1Legacy: 1017,
+  teamsEssentials: 1018,
+  exchangeArchiving: 2001,
+  intuneP1: 2005,
+};
+
+let env: TestSandbox;
+let tenant: string;
+
+beforeAll(async () => {
+  env = await startTestSandbox({ env: { OVH_OFFICE_ORDER_LOOK_WINDOW_MS: "800" } });
+});
+afterAll(() => env.stop());
+
+beforeEach(async () => {
+  tenant = (await env.control.createTenant({ displayName: "Subscription test" })).serviceName;
+  await settle(); // the new tenant leaves "creating"
+  await env.control.clearFaults();
+  await env.control.clearCalls();
+  delete process.env.OVH_OFFICE_PENDING_ORDER_GRACE_MS;
+});
+
+function inputs(overrides: Record<string, unknown>): Record<string, unknown> {
+  return { tenant, quantity: 3, ...overrides };
+}
+
+async function checked(
+  raw: Record<string, unknown>,
+  ctx: ResourceContext = env.ctx,
+): Promise<SubscriptionInputs> {
+  const result = await handler.check(raw, ctx);
+  expect(result.failures).toEqual([]);
+  return result.inputs as SubscriptionInputs;
+}
+
+async function mutating(): Promise<string[]> {
+  return env.control.mutatingCallLines();
+}
+
+async function tenantSubscriptions(
+  serviceName = tenant,
+): Promise<Array<{ id: number; licenseId: number; quantity: number }>> {
+  const { state } = await env.control.state();
+  const csp2 = state["csp2"] as {
+    subscriptions: Record<string, { id: number; serviceName: string; licenseId: number; quantity: number }>;
+  };
+  return Object.values(csp2.subscriptions)
+    .filter((s) => s.serviceName === serviceName)
+    .map(({ id, licenseId, quantity }) => ({ id, licenseId, quantity }));
+}
+
+async function settle(): Promise<void> {
+  await env.control.advanceTime(1_000);
+}
+
+describe("check refuses before anything is billed", () => {
+  const refusals: Array<[string, () => Record<string, unknown>, string, RegExp]> = [
+    [
+      "quantity not a positive integer",
+      () => inputs({ licence: "Microsoft 365 Business Basic", quantity: 0 }),
+      "quantity",
+      /at least 1/,
+    ],
+    [
+      "quantity not an integer",
+      () => inputs({ licence: "Microsoft 365 Business Basic", quantity: 2.5 }),
+      "quantity",
+      /whole number/,
+    ],
+    [
+      "both licence and licenceId",
+      () => inputs({ licence: "Microsoft 365 Business Basic", licenceId: L.businessBasic }),
+      "licence",
+      /licenceId/,
+    ],
+    ["neither licence nor licenceId", () => inputs({}), "licence", /licenceId/],
+    [
+      "quantity above the licence limit",
+      () => inputs({ licence: "Microsoft 365 Business Basic", quantity: 301 }),
+      "quantity",
+      /limit of 300/,
+    ],
+    [
+      "unknown licence name",
+      () => inputs({ licence: "Microsoft 365 Busines Basic" }),
+      "licence",
+      /Did you mean "Microsoft 365 Business Basic"/,
+    ],
+    [
+      "unknown licence id",
+      () => inputs({ licenceId: 999 }),
+      "licenceId",
+      /not orderable.*Microsoft 365 Business Basic/s,
+    ],
+    [
+      "licence closed to new subscriptions",
+      () => inputs({ licenceId: L.e1Legacy }),
+      "licenceId",
+      /newSubscriptionsAllowed/,
+    ],
+    [
+      "academic licence without acknowledgement",
+      () => inputs({ licence: "office 365 a1 for STUDENTS" }),
+      "academicEligibilityAcknowledged",
+      /eligible/,
+    ],
+    ["add-on without parent", () => inputs({ licenceId: L.intuneP1 }), "parentSubscriptionId", /add-on/],
+  ];
+
+  test.each(refusals)(
+    "%s: failure names the property, no mutating call",
+    async (_name, raw, property, reason) => {
+      const result = await handler.check(raw(), env.ctx);
+      expect(result.failures.map((f) => f.property)).toContain(property);
+      expect(result.failures.find((f) => f.property === property)?.reason).toMatch(reason);
+      expect(await mutating()).toEqual([]);
+    },
+  );
+
+  test("add-on not available on its parent lists what is", async () => {
+    const parent = await env.control.addSubscription(tenant, { licenseId: L.businessPremium, quantity: 2 });
+    await env.control.clearCalls();
+    const result = await handler.check(
+      inputs({ licence: "Microsoft Intune Plan 1", parentSubscriptionId: parent.id }),
+      env.ctx,
+    );
+    expect(result.failures).toEqual([
+      expect.objectContaining({ property: "licence", reason: expect.stringMatching(/Teams Phone Standard/) }),
+    ]);
+    expect(await mutating()).toEqual([]);
+  });
+
+  test("seat increase refused when the licence takes no new seats (previous quantity from olds)", async () => {
+    const raw = inputs({ licenceId: L.teamsEssentials, quantity: 6 });
+    const result = await handler.check(raw, env.ctx, { ...raw, quantity: 5 });
+    expect(result.failures).toEqual([
+      expect.objectContaining({
+        property: "quantity",
+        reason: expect.stringMatching(/no longer accepts new seats/),
+      }),
+    ]);
+    const decrease = await handler.check({ ...raw, quantity: 4 }, env.ctx, { ...raw, quantity: 5 });
+    expect(decrease.failures).toEqual([]);
+    expect(await mutating()).toEqual([]);
+  });
+
+  test("an existing subscription of a closed licence still checks (no new order)", async () => {
+    const raw = inputs({ licenceId: L.e1Legacy, quantity: 4 });
+    expect((await handler.check(raw, env.ctx, raw)).failures).toEqual([]);
+  });
+
+  test("unknown values (preview) skip live checks: no call at all", async () => {
+    await env.control.clearCalls();
+    const result = await handler.check({ tenant: UNKNOWN, licence: "nope", quantity: 3 }, env.ctx);
+    expect(result.failures).toEqual([]);
+    expect(await env.control.calls()).toEqual([]);
+  });
+
+  test("the catalogue is listed once per tenant and client (no N+1 across subscriptions)", async () => {
+    const ctx = env.newContext().ctx;
+    await env.control.clearCalls();
+    for (const licence of [
+      "Microsoft 365 Business Basic",
+      "Microsoft 365 Business Standard",
+      "Office 365 E1",
+    ])
+      await checked(inputs({ licence }), ctx);
+    await checked(inputs({ licenceId: L.businessPremium }), ctx);
+    const lists = await env.control.calls({ path: `/saas/csp2/${tenant}/orderableLicenses` });
+    expect(lists).toHaveLength(1);
+    const all = await env.control.calls({ path: `/saas/csp2/${tenant}/orderableLicenses*` });
+    expect(all.length).toBe(1 + 23);
+  });
+
+  test("create re-runs the live rules before ordering (check was skipped in preview)", async () => {
+    const news = await checked({ tenant: UNKNOWN, licence: "Office 365 A1 for students", quantity: 3 });
+    await expect(handler.create({ ...news, tenant }, env.ctx)).rejects.toThrow(
+      /academicEligibilityAcknowledged/,
+    );
+    expect(await mutating()).toEqual([]);
+  });
+});
+
+describe("create", () => {
+  test("orders once and finds the new id among several same-licence subscriptions", async () => {
+    const a = await env.control.addSubscription(tenant, { licenseId: L.businessStandard, quantity: 3 });
+    const b = await env.control.addSubscription(tenant, { licenseId: L.businessStandard, quantity: 3 });
+    const news = await checked(inputs({ licence: "microsoft 365 business standard" }));
+    const { id, outs } = await handler.create(news, env.ctx);
+    expect(await mutating()).toEqual([`POST /saas/csp2/${tenant}/subscription`]);
+    expect(outs.subscriptionId).not.toBeNull();
+    expect([a.id, b.id]).not.toContain(outs.subscriptionId);
+    expect(id).toBe(`${tenant}/${outs.subscriptionId}`);
+    expect(outs).toMatchObject({
+      tenant,
+      licenceId: L.businessStandard,
+      licenceName: "Microsoft 365 Business Standard",
+      licence: "microsoft 365 business standard",
+      quantity: 3,
+      deletionPolicy: "cancel",
+      pendingOrderId: null,
+    });
+    expect(JSON.parse(JSON.stringify(outs))).toEqual(outs);
+  });
+
+  test("concurrent creates of the same licence get distinct subscriptions, one order each", async () => {
+    const news = await checked(inputs({ licenceId: L.businessBasic, quantity: 2 }));
+    const results = await Promise.all([1, 2, 3].map(() => handler.create(news, env.ctx)));
+    const ids = results.map((r) => r.outs.subscriptionId);
+    expect(new Set(ids).size).toBe(3);
+    expect(await mutating()).toEqual(Array(3).fill(`POST /saas/csp2/${tenant}/subscription`));
+  });
+
+  test("add-on: orderAddon on the parent, id taken from the parent's add-ons", async () => {
+    const parent = await handler.create(await checked(inputs({ licenceId: L.businessStandard })), env.ctx);
+    const parentId = parent.outs.subscriptionId as number;
+    await env.control.clearCalls();
+    const news = await checked(
+      inputs({
+        licence: "Exchange Online Archiving for Exchange Online",
+        parentSubscriptionId: parentId,
+        quantity: 2,
+      }),
+    );
+    const { outs } = await handler.create(news, env.ctx);
+    expect(await mutating()).toEqual([`POST /saas/csp2/${tenant}/subscription/${parentId}/orderAddon`]);
+    expect(outs).toMatchObject({
+      licenceId: L.exchangeArchiving,
+      licenceType: "ADDON",
+      parentSubscriptionId: parentId,
+      quantity: 2,
+    });
+    const addons = await env.ctx.ovh.request<number[]>({
+      method: "GET",
+      path: `/saas/csp2/${tenant}/subscription/${parentId}/addonsSubscriptionIds`,
+    });
+    expect(addons).toEqual([outs.subscriptionId]);
+  });
+
+  test("adoption orders nothing and keeps the live quantity (the next diff shows the change)", async () => {
+    const existing = await env.control.addSubscription(tenant, { licenseId: L.businessPremium, quantity: 7 });
+    await env.control.clearCalls();
+    const news = await checked(
+      inputs({ licenceId: L.businessPremium, quantity: 9, existingSubscriptionId: existing.id }),
+    );
+    const ctx = env.newContext();
+    const { id, outs } = await handler.create(news, ctx.ctx);
+    expect(await mutating()).toEqual([]);
+    expect(id).toBe(`${tenant}/${existing.id}`);
+    expect(outs.quantity).toBe(7);
+    expect(ctx.log.warnings.join("\n")).toMatch(/7 seats; 9 are declared/);
+    expect(handler.diff(id, outs, news)).toMatchObject({
+      changes: true,
+      replaces: [],
+      changedKeys: ["quantity"],
+    });
+  });
+
+  test("adoption of a subscription of another licence is refused", async () => {
+    const existing = await env.control.addSubscription(tenant, { licenseId: L.businessPremium, quantity: 7 });
+    const result = await handler.check(
+      inputs({ licenceId: L.businessBasic, existingSubscriptionId: existing.id }),
+      env.ctx,
+    );
+    expect(result.failures).toEqual([
+      expect.objectContaining({
+        property: "existingSubscriptionId",
+        reason: expect.stringMatching(/Business Premium/),
+      }),
+    ]);
+  });
+
+  test("a task ending in error fails with the task id and function, and records nothing", async () => {
+    await env.control.failNextTask({ serviceName: tenant, function: "createSubscription" });
+    const news = await checked(inputs({ licenceId: L.businessBasic }));
+    const error = await handler.create(news, env.ctx).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(PartialCreateError);
+    expect((error as Error).message).toMatch(/task \d+ \(createSubscription\) on tenant .* "error"/);
+    expect((error as Error).message).toContain(tenant);
+    expect(await tenantSubscriptions()).toEqual([]);
+  });
+
+  test("a short timeout fails clearly and keeps the accepted order; the next update adopts it", async () => {
+    const short = env.newContext({ operationTimeoutMs: 30 });
+    const news = await checked(inputs({ licenceId: L.businessBasic }));
+    const error = (await handler
+      .create(news, short.ctx)
+      .catch((e: unknown) => e)) as PartialCreateError<SubscriptionOutputs>;
+    expect(error).toBeInstanceOf(PartialCreateError);
+    expect(error.message).toMatch(/Timed out/);
+    expect(error.message).toMatch(/never sent twice/);
+    expect(error.properties.pendingOrderTaskId).toEqual(expect.any(Number));
+    await settle();
+    const outs = await handler.update(error.id, error.properties, news, env.newContext().ctx);
+    expect(outs.subscriptionId).toEqual(expect.any(Number));
+    expect(outs.pendingOrderId).toBeNull();
+    expect(await mutating()).toEqual([`POST /saas/csp2/${tenant}/subscription`]);
+  });
+});
+
+describe("no double order when OVH's answer is lost", () => {
+  for (const kind of ["commitThenReset", "commitThenStatus"] as const) {
+    test(`${kind}: found within the same create, exactly one order`, async () => {
+      await env.control.addFault({ kind, method: "POST", path: `/saas/csp2/${tenant}/subscription` });
+      const news = await checked(inputs({ licenceId: L.businessBasic }));
+      const { outs } = await handler.create(news, env.ctx);
+      expect(outs.subscriptionId).toEqual(expect.any(Number));
+      expect(await mutating()).toEqual([`POST /saas/csp2/${tenant}/subscription`]);
+      expect(await tenantSubscriptions()).toHaveLength(1);
+    });
+
+    test(`${kind} and OVH unreadable afterwards: failed create + next update = exactly one order`, async () => {
+      await env.control.addFault({ kind, method: "POST", path: `/saas/csp2/${tenant}/subscription` });
+      // The snapshot (GET subscription, GET task) works; the looks that follow cannot read tasks or subscriptions.
+      for (const path of [`/saas/csp2/${tenant}/task/*`, `/saas/csp2/${tenant}/subscription/*`])
+        await env.control.addFault({ kind: "status", status: 503, method: "GET", path, times: 50 });
+      const news = await checked(inputs({ licenceId: L.businessBasic, quantity: 4 }));
+      const error = (await handler
+        .create(news, env.ctx)
+        .catch((e: unknown) => e)) as PartialCreateError<SubscriptionOutputs>;
+      expect(error).toBeInstanceOf(PartialCreateError);
+      expect(error.id).toMatch(new RegExp(`^pending-order:${tenant}:${L.businessBasic}:\\d+$`));
+      expect(error.properties).toMatchObject({
+        subscriptionId: null,
+        pendingOrderId: error.id,
+        quantity: 4,
+        status: "orderPending",
+      });
+
+      // Refresh in between keeps the marker (it never drops a pending order).
+      const refreshed = await handler.read(error.id, error.properties, env.ctx);
+      expect(refreshed.id).toBeDefined();
+
+      await env.control.clearFaults();
+      await settle();
+      // The next `pulumi up`: a new process (fresh caches) calls update on the resource with an init error.
+      const next = env.newContext();
+      const outs = await handler.update(error.id, error.properties, news, next.ctx);
+      expect(outs).toMatchObject({ pendingOrderId: null, quantity: 4, licenceId: L.businessBasic });
+      expect(await mutating()).toEqual([`POST /saas/csp2/${tenant}/subscription`]);
+      expect(await tenantSubscriptions()).toEqual([
+        { id: outs.subscriptionId, licenseId: L.businessBasic, quantity: 4 },
+      ]);
+      // And a further update is state-only.
+      await env.control.clearCalls();
+      expect(handler.diff(error.id, outs, news).changes).toBe(false);
+      await handler.update(error.id, outs, news, next.ctx);
+      expect(await mutating()).toEqual([]);
+    });
+  }
+
+  test("request dropped before OVH acted: no reorder within the grace period, one reorder after it", async () => {
+    await env.control.addFault({ kind: "reset", method: "POST", path: `/saas/csp2/${tenant}/subscription` });
+    const news = await checked(inputs({ licenceId: L.businessBasic }));
+    const error = (await handler
+      .create(news, env.ctx)
+      .catch((e: unknown) => e)) as PartialCreateError<SubscriptionOutputs>;
+    expect(error).toBeInstanceOf(PartialCreateError);
+
+    await expect(handler.update(error.id, error.properties, news, env.ctx)).rejects.toThrow(
+      /still unconfirmed.*Nothing was ordered again/s,
+    );
+    await expect(handler.delete(error.id, error.properties, env.ctx)).rejects.toThrow(/Cannot delete .* yet/);
+    expect(await mutating()).toEqual([`POST /saas/csp2/${tenant}/subscription`]); // the dropped one only
+
+    process.env.OVH_OFFICE_PENDING_ORDER_GRACE_MS = "0";
+    const outs = await handler.update(error.id, error.properties, news, env.ctx);
+    expect(outs.subscriptionId).toEqual(expect.any(Number));
+    expect(await mutating()).toEqual(Array(2).fill(`POST /saas/csp2/${tenant}/subscription`));
+    expect(await tenantSubscriptions()).toHaveLength(1);
+  });
+
+  test("lost add-on order is recovered from the parent's add-ons", async () => {
+    const parent = await env.control.addSubscription(tenant, { licenseId: L.businessStandard, quantity: 5 });
+    await env.control.addFault({
+      kind: "commitThenReset",
+      method: "POST",
+      path: `/saas/csp2/${tenant}/subscription/*/orderAddon`,
+    });
+    const news = await checked(inputs({ licenceId: L.exchangeArchiving, parentSubscriptionId: parent.id }));
+    const { outs } = await handler.create(news, env.ctx);
+    expect(outs.parentSubscriptionId).toBe(parent.id);
+    expect(await mutating()).toEqual([`POST /saas/csp2/${tenant}/subscription/${parent.id}/orderAddon`]);
+  });
+});
+
+describe("update, read, delete", () => {
+  async function created(overrides: Record<string, unknown> = {}) {
+    const news = await checked(inputs({ licenceId: L.businessBasic, ...overrides }));
+    const result = await handler.create(news, env.ctx);
+    await env.control.clearCalls();
+    return { news, ...result };
+  }
+
+  test("quantity change = exactly one changeQuantity; state-only changes call nothing", async () => {
+    const { id, outs, news } = await created();
+    const more = { ...news, quantity: 5 };
+    expect(handler.diff(id, outs, more)).toMatchObject({
+      changes: true,
+      replaces: [],
+      changedKeys: ["quantity"],
+    });
+    const after = await handler.update(id, outs, more, env.ctx);
+    expect(after.quantity).toBe(5);
+    expect(await mutating()).toEqual([
+      `POST /saas/csp2/${tenant}/subscription/${outs.subscriptionId}/changeQuantity`,
+    ]);
+
+    await env.control.clearCalls();
+    const retained = { ...more, deletionPolicy: "retain" as const };
+    expect(handler.diff(id, after, retained)).toMatchObject({ changes: true, replaces: [] });
+    const stateOnly = await handler.update(id, after, retained, env.ctx);
+    expect(stateOnly.deletionPolicy).toBe("retain");
+    expect(await env.control.calls()).toEqual([]);
+  });
+
+  test("seat increase refused in update when the licence takes no new seats", async () => {
+    const existing = await env.control.addSubscription(tenant, { licenseId: L.teamsEssentials, quantity: 5 });
+    const news = await checked(
+      inputs({ licenceId: L.teamsEssentials, quantity: 5, existingSubscriptionId: existing.id }),
+    );
+    const { id, outs } = await handler.create(news, env.ctx);
+    await env.control.clearCalls();
+    await expect(handler.update(id, outs, { ...news, quantity: 6 }, env.ctx)).rejects.toThrow(
+      /no longer accepts new seats/,
+    );
+    expect(await mutating()).toEqual([]);
+  });
+
+  test("a short timeout on a seat change fails clearly", async () => {
+    const { id, outs, news } = await created();
+    const short = env.newContext({ operationTimeoutMs: 30 });
+    await expect(handler.update(id, outs, { ...news, quantity: 4 }, short.ctx)).rejects.toThrow(
+      new RegExp(
+        `Changing the seats of subscription ${outs.subscriptionId} on tenant ${tenant}.*Timed out`,
+        "s",
+      ),
+    );
+  });
+
+  test("read shows out-of-band drift and keeps the declaration style", async () => {
+    const { id, outs } = await created({ licenceId: undefined, licence: "microsoft 365 business basic" });
+    await env.control.editSubscription(tenant, outs.subscriptionId as number, { quantity: 11 });
+    const result = await handler.read(id, outs, env.ctx);
+    expect(result.props?.quantity).toBe(11);
+    expect(result.inputs).toMatchObject({ quantity: 11, licence: "microsoft 365 business basic" });
+    expect(result.inputs).not.toHaveProperty("existingSubscriptionId");
+    expect(
+      handler.diff(
+        id,
+        result.props as SubscriptionOutputs,
+        await checked(inputs({ licence: "microsoft 365 business basic" })),
+      ),
+    ).toMatchObject({ changes: true, changedKeys: ["quantity"] });
+    expect(await mutating()).toEqual([]);
+  });
+
+  test("read of a subscription gone at OVH drops it", async () => {
+    const { id, outs } = await created();
+    await env.control.removeSubscription(tenant, outs.subscriptionId as number);
+    expect((await handler.read(id, outs, env.ctx)).id).toBeUndefined();
+  });
+
+  test("import by id: inputs reproduce the object and adopt it without ordering", async () => {
+    const existing = await env.control.addSubscription(tenant, { licenseId: L.a1Students, quantity: 40 });
+    const ctx = env.newContext().ctx;
+    const result = await handler.read(`${tenant}/${existing.id}`, undefined, ctx);
+    expect(result.id).toBe(`${tenant}/${existing.id}`);
+    expect(result.inputs).toEqual({
+      tenant,
+      licenceId: L.a1Students,
+      quantity: 40,
+      existingSubscriptionId: existing.id,
+      deletionPolicy: "cancel",
+      academicEligibilityAcknowledged: true,
+    });
+    await env.control.clearCalls();
+    const news = await checked(result.inputs as Record<string, unknown>, ctx);
+    const { outs } = await handler.create(news, ctx);
+    expect(handler.diff(result.id as string, outs, news).changes).toBe(false);
+    expect(await mutating()).toEqual([]);
+  });
+
+  test("import of an add-on finds its parent", async () => {
+    const parent = await env.control.addSubscription(tenant, { licenseId: L.businessStandard, quantity: 5 });
+    const addon = await env.control.addSubscription(tenant, {
+      licenseId: L.exchangeArchiving,
+      quantity: 2,
+      parentId: parent.id,
+    });
+    const result = await handler.read(`${tenant}/${addon.id}`, undefined, env.ctx);
+    expect(result.inputs).toMatchObject({
+      parentSubscriptionId: parent.id,
+      existingSubscriptionId: addon.id,
+    });
+  });
+
+  test("delete cancels (DELETE + task)", async () => {
+    const { id, outs } = await created();
+    await handler.delete(id, outs, env.ctx);
+    expect(await mutating()).toEqual([`DELETE /saas/csp2/${tenant}/subscription/${outs.subscriptionId}`]);
+    expect(await tenantSubscriptions()).toEqual([]);
+    await env.control.clearCalls();
+    await handler.delete(id, outs, env.ctx); // already gone: fine
+  });
+
+  test("delete with retain calls nothing and warns", async () => {
+    const { id, outs } = await created({ deletionPolicy: "retain" });
+    const ctx = env.newContext();
+    await handler.delete(id, outs, ctx.ctx);
+    expect(await env.control.calls()).toEqual([]);
+    expect(ctx.log.warnings.join("\n")).toMatch(/left at OVH.*billed/s);
+    expect(await tenantSubscriptions()).toHaveLength(1);
+  });
+
+  afterAll(() => forgetLicenceCatalogues());
+});
