@@ -132,7 +132,14 @@ export function planRecordChanges(input: PlanInput): Plan {
     if (live && live.fieldType === m.fieldType && sameName(live.subDomain, m.subDomain))
       current.push({ ...m, target: live.target, ttl: live.ttl });
   }
-  const ownedIds = new Set(current.map((m) => m.id));
+  // An adopted record that no longer fits its role is released: from then on it is someone else's record, and
+  // may be in the way of the new value (e.g. the old MX host after exchangeMxTarget changed).
+  const released = (m: ManagedRecord) => {
+    if (m.origin !== "adopted") return false;
+    const wanted = input.desired.find((d) => d.role === m.role);
+    return wanted === undefined || !fulfils(wanted, m);
+  };
+  const ownedIds = new Set(current.filter((m) => !released(m)).map((m) => m.id));
   const claimed = new Set<number>(); // live ids used for a desired record
   const steps: Step[] = [];
   const conflicts: Conflict[] = [];

@@ -271,4 +271,17 @@ describe("planRecordChanges: update and delete", () => {
     expect(plan.steps.some((s) => s.kind === "delete" || s.kind === "update")).toBe(false);
     expect(kinds(plan.steps)).toEqual(["create", "create", "create"]);
   });
+
+  it("treats a released adopted record as someone else's: a conflict for the new value", () => {
+    const old = live("MX", "", "0 fabrikam-com.mail.protection.outlook.com.");
+    const plan = planRecordChanges({
+      desired: desired(["exchange"], { mx: "fabrikam-com.r-v1.mx.microsoft" }).filter((d) => d.role === "mx"),
+      live: [old],
+      managed: [{ ...old, role: "mx", origin: "adopted" }],
+      takenOver: [],
+      takeOverConflicts: true,
+    });
+    expect(kinds(plan.steps)).toEqual(["release", "takeOverRemove", "create"]);
+    expect(plan.conflicts.map((c) => c.record.id)).toEqual([old.id]);
+  });
 });
