@@ -289,15 +289,13 @@ describe("create / read / update / delete", () => {
 
   it("adopts identical records and leaves them on delete", async () => {
     const { ovh, ctx } = setup();
-    ovh
-      .records("contoso.com")
-      .push({
-        id: 5,
-        fieldType: "CNAME",
-        subDomain: "autodiscover",
-        target: "autodiscover.outlook.com",
-        ttl: 300,
-      });
+    ovh.records("contoso.com").push({
+      id: 5,
+      fieldType: "CNAME",
+      subDomain: "autodiscover",
+      target: "autodiscover.outlook.com",
+      ttl: 300,
+    });
     const inputs = await checked({ tenant: "csp2-1", domain: "contoso.com", services: ["exchange"] });
     const { id, outs } = await handler.create(inputs, ctx);
     expect(outs.records.find((r) => r.role === "autodiscover")).toMatchObject({
@@ -388,6 +386,39 @@ describe("method configureDomain", () => {
     ]);
     await handler.delete(id, outs, ctx);
     expect(ovh.records("contoso.com").map((r) => r.fieldType)).toEqual(["NS", "A"]);
+  });
+
+  it("update deletes dropped services' records and configures only the added services", async () => {
+    const { ovh, ctx } = setup();
+    ovh.legacy = true;
+    const v1 = await checked({
+      tenant: "csp2-1",
+      domain: "contoso.com",
+      services: ["exchange", "intune"],
+      method: "configureDomain",
+    });
+    const { id, outs } = await handler.create(v1, ctx);
+    const v2 = { ...v1, services: ["exchange" as const, "teams" as const] };
+    ovh.calls.length = 0;
+    const requests: unknown[] = [];
+    const original = ovh.request.bind(ovh);
+    ovh.request = async (req) => {
+      if (req.path.endsWith("/configureDomain")) requests.push(req.body);
+      return original(req);
+    };
+    const out2 = await handler.update(id, outs, v2, ctx);
+    expect(requests).toEqual([{ domain: "contoso.com", supportedServices: ["OfficeCommunicationsOnline"] }]);
+    expect(ovh.writes.filter((c) => c.startsWith("DELETE"))).toHaveLength(2);
+    expect(out2.records.map((r) => r.role)).toEqual([
+      "mx",
+      "autodiscover",
+      "spf",
+      "sip",
+      "lyncdiscover",
+      "sipTls",
+      "sipFederation",
+    ]);
+    expect(handler.diff(id, out2, v2).changes).toBe(false);
   });
 
   it("explains that the API is gone and points to method records", async () => {
