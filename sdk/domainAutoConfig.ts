@@ -25,13 +25,11 @@ export interface DomainAutoConfigArgs {
   takeOverConflicts?: pulumi.Input<boolean>;
 }
 
-export interface ManagedDnsRecord {
-  readonly id: number;
-  readonly fieldType: string;
-  readonly subDomain: string;
-  readonly target: string;
-  readonly ttl: number;
-}
+export type {
+  ManagedRecord as ManagedDnsRecord,
+  TakenOverRecord,
+} from "../provider/resources/domainAutoConfig";
+import type { ManagedRecord, TakenOverRecord } from "../provider/resources/domainAutoConfig";
 
 const OUTPUTS = ["records", "takenOver"] as const;
 
@@ -43,9 +41,9 @@ export class DomainAutoConfig extends pulumi.dynamic.Resource {
   declare readonly services: pulumi.Output<Microsoft365Service[]>;
   declare readonly exchangeMxTarget: pulumi.Output<string>;
   /** The records this resource manages, as last seen at OVH. */
-  declare readonly records: pulumi.Output<ManagedDnsRecord[]>;
+  declare readonly records: pulumi.Output<ManagedRecord[]>;
   /** Records replaced to make room (with `takeOverConflicts`), restored on delete. */
-  declare readonly takenOver: pulumi.Output<Record<string, unknown>[]>;
+  declare readonly takenOver: pulumi.Output<TakenOverRecord[]>;
 
   constructor(name: string, args: DomainAutoConfigArgs, opts?: pulumi.CustomResourceOptions) {
     super(

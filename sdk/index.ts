@@ -8,5 +8,7 @@ export {
   DomainAutoConfig,
   type DomainAutoConfigArgs,
   type ManagedDnsRecord,
+  type TakenOverRecord,
   type Microsoft365Service,
 } from "./domainAutoConfig";
+export * from "./lookups";
