@@ -679,7 +679,15 @@ async function orderOnce(ctx: ResourceContext, intent: OrderIntent): Promise<Off
       { marker, snapshot, taskId: task.id },
     );
   }
-  const evidence = await lookOrUnconfirmed(ctx, intent, { marker, snapshot, taskId: task.id }, 0);
+  // The task is done: look for its subscription (normally found at the first look; the window only covers a
+  // list that lags behind the task).
+  const evidence = await lookOrUnconfirmed(
+    ctx,
+    intent,
+    { marker, snapshot, taskId: task.id },
+    orderLookWindowMs(),
+    false,
+  );
   if (evidence.kind === "subscription") return evidence.subscription;
   throw new UnconfirmedOrder(
     `OVH finished the order of ${label} (task ${task.id}), but the new subscription is not visible yet`,
@@ -712,10 +720,11 @@ async function lookOrUnconfirmed(
   intent: OrderIntent,
   pending: PendingOrder,
   windowMs: number,
+  followTask = true,
 ): Promise<OrderEvidence> {
   try {
     const evidence = await lookForOrder(ctx, intent, pending.snapshot, {
-      taskId: pending.taskId,
+      taskId: followTask ? pending.taskId : null,
       windowMs,
     });
     if (evidence.kind === "subscription") {
@@ -730,6 +739,10 @@ async function lookOrUnconfirmed(
       pending,
     );
   }
+}
+
+function duration(ms: number): string {
+  return ms >= 120_000 ? `${Math.round(ms / 60_000)} minutes` : `${Math.round(ms / 1000)} seconds`;
 }
 
 function describeIntent(intent: OrderIntent): string {
@@ -756,7 +769,7 @@ function unconfirmedText(error: UnconfirmedOrder): string {
   return (
     `${error.message}.\nThe resource is kept in the Pulumi state as ${error.pending.marker} so that the order is never sent twice: ` +
     `the next \`pulumi up\` (or \`pulumi refresh\`) looks for it again at OVH and adopts it; it orders again only when OVH shows no ` +
-    `trace of this order ${Math.round(pendingOrderGraceMs() / 60_000)} minute(s) after it was sent, or its task failed.`
+    `trace of this order ${duration(pendingOrderGraceMs())} after it was sent, or its task failed.`
   );
 }
 

@@ -11,7 +11,12 @@ import {
 } from "../../provider/resources/subscription";
 import type { ResourceContext } from "../../provider/resources/types";
 import { UNKNOWN } from "../../provider/resources/unknown";
-import { startTestSandbox, type TestSandbox } from "./support";
+import {
+  getBillingPeriodPeaks,
+  getOrderableLicences,
+  getUsageStatistics,
+} from "../../provider/resources/lookups";
+import { seededTenants, startTestSandbox, type TestSandbox } from "./support";
 
 const L = {
   businessBasic: 1001,
@@ -538,4 +543,45 @@ describe("update, read, delete", () => {
   });
 
   afterAll(() => forgetLicenceCatalogues());
+});
+
+describe("lookups (read-only)", () => {
+  test("orderable licences, usage statistics and billing peaks", async () => {
+    const contoso = (await seededTenants(env.control))["Contoso Ltd"] as string;
+    const ctx = env.newContext().ctx;
+    const all = await getOrderableLicences(ctx, { tenant: contoso });
+    expect(all).toHaveLength(23);
+    expect(all).toContainEqual({
+      id: L.teamsEssentials,
+      name: "Microsoft Teams Essentials (fixed seats)",
+      type: "NON-SPECIFIC",
+      limit: 300,
+      newSeatsAllowed: false,
+      newSubscriptionsAllowed: true,
+      academic: false,
+    });
+    const addons = await getOrderableLicences(ctx, { tenant: contoso, type: "ADDON", nameContains: "teams" });
+    expect(addons.map((l) => l.id).sort()).toEqual([2003, 2004]);
+    expect(
+      (await getOrderableLicences(ctx, { tenant: contoso, nameContains: "a1 for" })).every((l) => l.academic),
+    ).toBe(true);
+
+    const usage = await getUsageStatistics(ctx, { tenant: contoso, period: "lastMonth" });
+    expect(usage.days.length).toBeGreaterThan(0);
+    expect(usage.days.flatMap((d) => d.lines).some((line) => line.licenceId === L.businessStandard)).toBe(
+      true,
+    );
+    await expect(getUsageStatistics(ctx, { tenant: contoso, period: "lastDecade" as never })).rejects.toThrow(
+      /period must be one of lastMonth/,
+    );
+
+    const peaks = await getBillingPeriodPeaks(ctx, { tenant: contoso });
+    expect(peaks.lines).toContainEqual(
+      expect.objectContaining({ licenceId: L.businessStandard, peakCount: 30 }),
+    );
+    await expect(getBillingPeriodPeaks(ctx, { tenant: "csp2-nope" })).rejects.toThrow(
+      /billing period peaks of tenant csp2-nope: .*404/,
+    );
+    expect(await mutating()).toEqual([]);
+  });
 });

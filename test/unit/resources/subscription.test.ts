@@ -1,0 +1,417 @@
+/** Decision logic of the Subscription resource: input rules, diff, licence matching, order evidence. */
+import { OvhApiError, OvhConfigError, OvhNetworkError } from "../../../provider/ovh/errors";
+import type { OvhRequest, OvhRequester } from "../../../provider/ovh/request";
+import { PartialCreateError } from "../../../provider/resources/errors";
+import { isAcademicLicenceName, matchLicenceName, type Licence } from "../../../provider/resources/licences";
+import {
+  parseResourceId,
+  subscriptionHandler as handler,
+  type SubscriptionInputs,
+  type SubscriptionOutputs,
+} from "../../../provider/resources/subscription";
+import {
+  AmbiguousOrderError,
+  pickCandidate,
+  provesNothingHappened,
+  type OrderIntent,
+} from "../../../provider/resources/subscriptionOrders";
+import type { ResourceContext } from "../../../provider/resources/types";
+import { UNKNOWN } from "../../../provider/resources/unknown";
+
+const licence = (id: number, name: string, extra: Partial<Licence> = {}): Licence => ({
+  id,
+  name,
+  type: "NON-SPECIFIC",
+  limit: null,
+  newSeatsAllowed: true,
+  newSubscriptionsAllowed: true,
+  academic: isAcademicLicenceName(name),
+  ...extra,
+});
+
+const CATALOGUE = [
+  licence(1, "Microsoft 365 Business Basic", { limit: 300 }),
+  licence(2, "Microsoft 365 Business Standard"),
+  licence(3, "Office 365 E1"),
+  licence(4, "Office 365 E3"),
+  licence(5, "Office 365 A1 for students"),
+];
+
+describe("check without OVH access (static rules)", () => {
+  const base = { tenant: "csp2-1", licence: "Office 365 E1", quantity: 2 };
+
+  test("applies defaults and accepts null for optional fields", async () => {
+    const result = await handler.check({ ...base, parentSubscriptionId: null, __provider: "x" }, undefined);
+    expect(result).toEqual({
+      failures: [],
+      inputs: { ...base, deletionPolicy: "cancel", academicEligibilityAcknowledged: false },
+    });
+  });
+
+  test.each([
+    [{ quantity: 0 }, "quantity", /at least 1 seat/],
+    [{ quantity: -3 }, "quantity", /at least 1 seat/],
+    [{ quantity: 1.5 }, "quantity", /whole number/],
+    [{ quantity: "3" }, "quantity", /number of seats/],
+    [{ tenant: "" }, "tenant", /service name/],
+    [{ licence: undefined }, "licence", /licence or licenceId is required/],
+    [{ licenceId: 7 }, "licence", /both set.*exactly one/],
+    [{ deletionPolicy: "delete" }, "deletionPolicy", /"cancel".*"retain"/],
+    [{ existingSubscriptionId: 0 }, "existingSubscriptionId", /positive/],
+    [{ academicEligibilityAcknowledged: "yes" }, "academicEligibilityAcknowledged", /true or false/],
+  ])("%j → failure on %s", async (change, property, reason) => {
+    const result = await handler.check({ ...base, ...change }, undefined);
+    expect(result.inputs).toBeUndefined();
+    expect(result.failures).toEqual([
+      expect.objectContaining({ property, reason: expect.stringMatching(reason) }),
+    ]);
+  });
+
+  test("accepts the preview sentinel anywhere", async () => {
+    const result = await handler.check(
+      { tenant: UNKNOWN, licenceId: UNKNOWN, quantity: UNKNOWN, parentSubscriptionId: UNKNOWN },
+      undefined,
+    );
+    expect(result.failures).toEqual([]);
+  });
+});
+
+describe("diff (olds are outputs)", () => {
+  const olds: SubscriptionOutputs = {
+    tenant: "csp2-1",
+    subscriptionId: 3000001,
+    licenceId: 4,
+    licenceName: "Office 365 E3",
+    licenceType: "NON-SPECIFIC",
+    licence: "office 365 e3",
+    status: "active",
+    quantity: 10,
+    creationDate: "2026-01-01T00:00:00Z",
+    lastUpdate: null,
+    taskPendingId: null,
+    parentSubscriptionId: null,
+    existingSubscriptionId: null,
+    deletionPolicy: "cancel",
+    academicEligibilityAcknowledged: false,
+    pendingOrderId: null,
+    pendingOrderAt: null,
+    pendingOrderTaskId: null,
+    pendingOrderKnownSubscriptionIds: null,
+    pendingOrderKnownTaskIds: null,
+  };
+  const news: SubscriptionInputs = {
+    tenant: "csp2-1",
+    licence: "office 365 e3",
+    quantity: 10,
+    deletionPolicy: "cancel",
+    academicEligibilityAcknowledged: false,
+  };
+  const diff = (change: Partial<Record<keyof SubscriptionInputs, unknown>>) =>
+    handler.diff("csp2-1/3000001", olds, { ...news, ...change } as SubscriptionInputs);
+
+  test("unchanged → no change", () =>
+    expect(diff({})).toEqual({ changes: false, replaces: [], changedKeys: [] }));
+  test("quantity → in place", () =>
+    expect(diff({ quantity: 12 })).toEqual({ changes: true, replaces: [], changedKeys: ["quantity"] }));
+  test("licence name compared ignoring case with OVH's name → no replacement", () =>
+    expect(diff({ licence: "OFFICE 365 E3" })).toEqual({
+      changes: true,
+      replaces: [],
+      changedKeys: ["licence"],
+    }));
+  test("another licence name → replacement", () =>
+    expect(diff({ licence: "Office 365 E1" }).replaces).toEqual(["licence"]));
+  test("same licence by id instead of name → state only", () =>
+    expect(diff({ licence: undefined, licenceId: 4 })).toEqual({
+      changes: true,
+      replaces: [],
+      changedKeys: ["licenceId"],
+    }));
+  test("another licence id → replacement", () =>
+    expect(diff({ licence: undefined, licenceId: 3 }).replaces).toEqual(["licenceId"]));
+  test("tenant and parent → replacement", () => {
+    expect(diff({ tenant: "csp2-2" }).replaces).toEqual(["tenant"]);
+    expect(diff({ parentSubscriptionId: 5 }).replaces).toEqual(["parentSubscriptionId"]);
+  });
+  test("adopting another subscription → replacement; declaring the managed one → state only", () => {
+    expect(diff({ existingSubscriptionId: 42 }).replaces).toEqual(["existingSubscriptionId"]);
+    expect(diff({ existingSubscriptionId: 3000001 })).toEqual({
+      changes: true,
+      replaces: [],
+      changedKeys: ["existingSubscriptionId"],
+    });
+  });
+  test("deletionPolicy and academic flag → state only", () => {
+    expect(diff({ deletionPolicy: "retain" })).toEqual({
+      changes: true,
+      replaces: [],
+      changedKeys: ["deletionPolicy"],
+    });
+    expect(diff({ academicEligibilityAcknowledged: true }).replaces).toEqual([]);
+  });
+  test("unknown sentinel → changes (replacement for identity keys)", () => {
+    expect(diff({ quantity: UNKNOWN })).toMatchObject({ changes: true, replaces: [] });
+    expect(diff({ tenant: UNKNOWN })).toMatchObject({ changes: true, replaces: ["tenant"] });
+    expect(diff({ licence: UNKNOWN })).toMatchObject({ changes: true, replaces: ["licence"] });
+  });
+});
+
+describe("licences", () => {
+  test("names match ignoring case and spacing", () => {
+    expect(matchLicenceName(CATALOGUE, "  office   365 e3 ").match?.id).toBe(4);
+  });
+  test("unknown names suggest close ones", () => {
+    expect(matchLicenceName(CATALOGUE, "Office 365 E5").suggestions).toEqual(
+      expect.arrayContaining(["Office 365 E3", "Office 365 E1"]),
+    );
+    expect(matchLicenceName(CATALOGUE, "Busines Basic").suggestions[0]).toBe("Microsoft 365 Business Basic");
+  });
+  test("duplicate names are ambiguous", () => {
+    expect(
+      matchLicenceName([...CATALOGUE, licence(9, "office 365 E1")], "Office 365 E1").ambiguous,
+    ).toHaveLength(2);
+  });
+  test.each([
+    ["Office 365 A1 for students", true],
+    ["Microsoft 365 A3 for faculty", true],
+    ["Microsoft 365 A5", true],
+    ["Office 365 Education", true],
+    ["Academic Plus", true],
+    ["Microsoft 365 Business Basic", false],
+    ["Office 365 E3", false],
+    ["Microsoft 365 F3", false],
+  ])("academic(%s) = %s", (name, academic) => expect(isAcademicLicenceName(name)).toBe(academic));
+});
+
+describe("order evidence", () => {
+  const netError = (mayHaveReachedServer: boolean) =>
+    new OvhNetworkError({ method: "POST", path: "/x", reason: "reset", mayHaveReachedServer });
+  const apiError = (status: number) =>
+    new OvhApiError({ status, method: "POST", path: "/x", body: { message: "m", errorClass: "C" } });
+
+  test.each([
+    [apiError(400), true],
+    [apiError(403), true],
+    [apiError(409), true],
+    [apiError(408), false],
+    [apiError(500), false],
+    [apiError(503), false],
+    [netError(false), true],
+    [netError(true), false],
+    [new OvhConfigError("bad"), true],
+    [new Error("answer did not parse"), false],
+  ])("provesNothingHappened(%s) = %s", (error, expected) =>
+    expect(provesNothingHappened(error)).toBe(expected),
+  );
+
+  const intent: OrderIntent = {
+    tenant: "t",
+    licence: CATALOGUE[0] as Licence,
+    quantity: 3,
+    parentSubscriptionId: null,
+  };
+  const sub = (id: number, quantity: number) => ({
+    id,
+    licenseId: 1,
+    quantity,
+    status: "active",
+    creationDate: "",
+    taskPendingId: 0,
+  });
+
+  test("picks the only candidate, or the only one with the ordered quantity", () => {
+    expect(pickCandidate(undefined, intent, [])).toBeUndefined();
+    expect(pickCandidate(undefined, intent, [sub(1, 5)])?.id).toBe(1);
+    expect(pickCandidate(undefined, intent, [sub(1, 5), sub(2, 3)])?.id).toBe(2);
+  });
+  test("never guesses between identical candidates", () => {
+    expect(() => pickCandidate(undefined, intent, [sub(1, 3), sub(2, 3)])).toThrow(AmbiguousOrderError);
+  });
+
+  test("resource ids", () => {
+    expect(parseResourceId("csp2-100001/3000004")).toEqual({
+      tenant: "csp2-100001",
+      subscriptionId: 3000004,
+    });
+    expect(parseResourceId("pending-order:csp2-1:1001:1700000000000")).toBeUndefined();
+    expect(parseResourceId("csp2-1/abc")).toBeUndefined();
+  });
+});
+
+/** A tiny in-memory OVH: enough of /saas/csp2 to drive the pending-order rules without HTTP. */
+class FakeCsp2 implements OvhRequester {
+  readonly requests: string[] = [];
+  subscriptions = new Map<number, { id: number; licenseId: number; quantity: number }>();
+  pendingTasks: number[] = [];
+  nextId = 100;
+
+  async request<T>(req: OvhRequest): Promise<T> {
+    this.requests.push(`${req.method} ${req.path}`);
+    const path = req.path.replace(/^\/saas\/csp2\/t/, "");
+    const reply = (value: unknown) => value as T;
+    if (req.method === "GET" && path === "/subscription") return reply([...this.subscriptions.keys()]);
+    if (req.method === "GET" && path === "/task") return reply(this.pendingTasks);
+    const one = /^\/subscription\/(\d+)$/.exec(path);
+    if (req.method === "GET" && one) {
+      const s = this.subscriptions.get(Number(one[1]));
+      if (!s)
+        throw new OvhApiError({ status: 404, method: "GET", path: req.path, body: { message: "nope" } });
+      return reply({ ...s, status: "active", creationDate: "2026-01-01T00:00:00Z", taskPendingId: 0 });
+    }
+    if (req.method === "GET" && /^\/orderableLicenses\/1$/.test(path))
+      return reply({
+        id: 1,
+        licenceType: "NON-SPECIFIC",
+        name: "Basic",
+        newSeatsAllowed: true,
+        newSubscriptionsAllowed: true,
+      });
+    if (req.method === "POST" && path === "/subscription") {
+      const id = this.nextId++;
+      const body = req.body as { licenseId: number; quantity: number };
+      this.subscriptions.set(id, { id, ...body });
+      return reply({
+        id: 9000 + id,
+        function: "createSubscription",
+        status: "done",
+        todoDate: "2026-01-01T00:00:00Z",
+      });
+    }
+    throw new Error(`fake: unexpected ${req.method} ${req.path}`);
+  }
+}
+
+describe("pending order rules (fake OVH)", () => {
+  const news: SubscriptionInputs = {
+    tenant: "t",
+    licenceId: 1,
+    quantity: 3,
+    deletionPolicy: "cancel",
+    academicEligibilityAcknowledged: false,
+  };
+  const pendingOlds = (orderedAt: string): SubscriptionOutputs => ({
+    tenant: "t",
+    subscriptionId: null,
+    licenceId: 1,
+    licenceName: "Basic",
+    licenceType: "NON-SPECIFIC",
+    licence: null,
+    status: "orderPending",
+    quantity: 3,
+    creationDate: null,
+    lastUpdate: null,
+    taskPendingId: null,
+    parentSubscriptionId: null,
+    existingSubscriptionId: null,
+    deletionPolicy: "cancel",
+    academicEligibilityAcknowledged: false,
+    pendingOrderId: "pending-order:t:1:1",
+    pendingOrderAt: orderedAt,
+    pendingOrderTaskId: null,
+    pendingOrderKnownSubscriptionIds: [7],
+    pendingOrderKnownTaskIds: [],
+  });
+  let fake: FakeCsp2;
+  let ctx: ResourceContext;
+  beforeEach(() => {
+    fake = new FakeCsp2();
+    fake.subscriptions.set(7, { id: 7, licenseId: 1, quantity: 3 }); // same licence, existed before the order
+    ctx = { ovh: fake, operationTimeoutMs: 1_000 };
+    process.env.OVH_OFFICE_ORDER_LOOK_WINDOW_MS = "0";
+  });
+  afterEach(() => {
+    delete process.env.OVH_OFFICE_ORDER_LOOK_WINDOW_MS;
+    delete process.env.OVH_OFFICE_PENDING_ORDER_GRACE_MS;
+  });
+  const posts = () => fake.requests.filter((line) => line.startsWith("POST"));
+
+  test("the order appeared → adopted, nothing ordered", async () => {
+    fake.subscriptions.set(8, { id: 8, licenseId: 1, quantity: 3 });
+    const outs = await handler.update(
+      "pending-order:t:1:1",
+      pendingOlds(new Date().toISOString()),
+      news,
+      ctx,
+    );
+    expect(outs).toMatchObject({ subscriptionId: 8, pendingOrderId: null });
+    expect(posts()).toEqual([]);
+  });
+
+  test("no trace within the grace period → refused, nothing ordered", async () => {
+    await expect(
+      handler.update("pending-order:t:1:1", pendingOlds(new Date().toISOString()), news, ctx),
+    ).rejects.toThrow(/still unconfirmed/);
+    expect(posts()).toEqual([]);
+  });
+
+  test("an order-like task still pending → waited for, not reordered", async () => {
+    fake.pendingTasks = [55];
+    const original = fake.request.bind(fake);
+    let looks = 0;
+    fake.request = async <T>(req: OvhRequest): Promise<T> => {
+      if (req.path === "/saas/csp2/t/task/55") {
+        looks += 1;
+        if (looks >= 2) {
+          fake.pendingTasks = [];
+          fake.subscriptions.set(9, { id: 9, licenseId: 1, quantity: 3 });
+        }
+        fake.requests.push(`GET ${req.path}`);
+        return {
+          id: 55,
+          function: "createSubscription",
+          status: looks >= 2 ? "done" : "doing",
+          todoDate: "2026-01-01T00:00:00Z",
+        } as T;
+      }
+      return original(req);
+    };
+    process.env.OVH_OFFICE_PENDING_ORDER_GRACE_MS = "0";
+    const outs = await handler.update("pending-order:t:1:1", pendingOlds("2020-01-01T00:00:00Z"), news, ctx);
+    expect(outs.subscriptionId).toBe(9);
+    expect(posts()).toEqual([]);
+  });
+
+  test("no trace after the grace period → ordered once again", async () => {
+    process.env.OVH_OFFICE_PENDING_ORDER_GRACE_MS = "0";
+    const outs = await handler.update("pending-order:t:1:1", pendingOlds("2020-01-01T00:00:00Z"), news, ctx);
+    expect(outs.subscriptionId).toBe(100);
+    expect(posts()).toEqual(["POST /saas/csp2/t/subscription"]);
+  });
+
+  test("read keeps an unconfirmed order; delete refuses to forget it within the grace period", async () => {
+    const olds = pendingOlds(new Date().toISOString());
+    const read = await handler.read("pending-order:t:1:1", olds, ctx);
+    expect(read).toMatchObject({ id: "pending-order:t:1:1", props: olds });
+    await expect(handler.delete("pending-order:t:1:1", olds, ctx)).rejects.toThrow(/Cannot delete/);
+    expect(posts()).toEqual([]);
+  });
+
+  test("a look that fails during create keeps the order as pending (PartialCreateError)", async () => {
+    const original = fake.request.bind(fake);
+    fake.request = async <T>(req: OvhRequest): Promise<T> => {
+      if (req.method === "POST") {
+        await original(req);
+        throw new OvhNetworkError({
+          method: "POST",
+          path: req.path,
+          reason: "reset",
+          mayHaveReachedServer: true,
+        });
+      }
+      if (req.path === "/saas/csp2/t/subscription" && fake.requests.some((r) => r.startsWith("POST")))
+        throw new OvhNetworkError({
+          method: "GET",
+          path: req.path,
+          reason: "down",
+          mayHaveReachedServer: true,
+        });
+      return original(req);
+    };
+    const error = await handler.create(news, ctx).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PartialCreateError);
+    expect((error as PartialCreateError<SubscriptionOutputs>).properties).toMatchObject({
+      subscriptionId: null,
+      pendingOrderKnownSubscriptionIds: [7],
+    });
+  });
+});
