@@ -245,6 +245,8 @@ interface LiveCheck {
   readonly failures: CheckFailure[];
   /** The resolved licence, when the licence could be resolved. */
   readonly licence?: Licence;
+  /** The subscription to adopt, as read while checking it (saves create a second GET). */
+  readonly adoptable?: OfficeSubscription;
 }
 
 interface LiveCheckOptions {
@@ -336,10 +338,13 @@ async function checkLive(
     }
   }
   const existing = inputs.existingSubscriptionId;
+  let adoptable: OfficeSubscription | undefined;
   if (options.newObject && existing !== undefined && !isUnknown(existing)) {
-    failures.push(...(await checkAdoptable(ctx, inputs, existing, licence)));
+    const adoption = await checkAdoptable(ctx, inputs, existing, licence);
+    failures.push(...adoption.failures);
+    adoptable = adoption.live;
   }
-  return { failures, licence };
+  return { failures, licence, ...(adoptable ? { adoptable } : {}) };
 }
 
 /** Resolves the declared licence (by name or id) or adds a failure saying what can be ordered instead. */
@@ -423,33 +428,37 @@ async function checkAdoptable(
   inputs: SubscriptionInputs,
   existing: number,
   licence: Licence,
-): Promise<CheckFailure[]> {
+): Promise<{ failures: CheckFailure[]; live?: OfficeSubscription }> {
   const tenant = inputs.tenant;
   let live: OfficeSubscription;
   try {
     live = await csp2.getSubscription(ctx.ovh, tenant, existing);
   } catch (error) {
     if (error instanceof OvhApiError && error.isGone) {
-      return [
-        {
-          property: "existingSubscriptionId",
-          reason: `subscription ${existing} was not found on tenant ${tenant}: give the id of an existing subscription of this tenant, or remove existingSubscriptionId to order a new one`,
-        },
-      ];
+      return {
+        failures: [
+          {
+            property: "existingSubscriptionId",
+            reason: `subscription ${existing} was not found on tenant ${tenant}: give the id of an existing subscription of this tenant, or remove existingSubscriptionId to order a new one`,
+          },
+        ],
+      };
     }
     throw inContext(`Reading subscription ${existing} of tenant ${tenant} to adopt it`, error);
   }
   if (live.licenseId !== licence.id) {
     const actual = await findLicenceById(ctx, tenant, live.licenseId);
-    return [
-      {
-        property: "existingSubscriptionId",
-        reason: `subscription ${existing} on tenant ${tenant} is licence ${actual ? `"${actual.name}" ` : ""}(id ${live.licenseId}), not "${licence.name}" (id ${licence.id}): fix the licence or the subscription id`,
-      },
-    ];
+    return {
+      failures: [
+        {
+          property: "existingSubscriptionId",
+          reason: `subscription ${existing} on tenant ${tenant} is licence ${actual ? `"${actual.name}" ` : ""}(id ${live.licenseId}), not "${licence.name}" (id ${licence.id}): fix the licence or the subscription id`,
+        },
+      ],
+    };
   }
   const parent = inputs.parentSubscriptionId;
-  if (parent === undefined || isUnknown(parent)) return [];
+  if (parent === undefined || isUnknown(parent)) return { failures: [], live };
   let addons: number[];
   try {
     addons = await csp2.listAddonSubscriptionIds(ctx.ovh, tenant, parent);
@@ -457,13 +466,15 @@ async function checkAdoptable(
     if (error instanceof OvhApiError && error.isGone) addons = [];
     else throw inContext(`Listing the add-ons of subscription ${parent} of tenant ${tenant}`, error);
   }
-  if (addons.includes(existing)) return [];
-  return [
-    {
-      property: "parentSubscriptionId",
-      reason: `subscription ${existing} is not an add-on of subscription ${parent} on tenant ${tenant}: fix parentSubscriptionId (or remove it)`,
-    },
-  ];
+  if (addons.includes(existing)) return { failures: [], live };
+  return {
+    failures: [
+      {
+        property: "parentSubscriptionId",
+        reason: `subscription ${existing} is not an add-on of subscription ${parent} on tenant ${tenant}: fix parentSubscriptionId (or remove it)`,
+      },
+    ],
+  };
 }
 
 function failuresText(failures: readonly CheckFailure[]): string {
@@ -1104,6 +1115,9 @@ function diff(_id: string, olds: SubscriptionOutputs, raw: SubscriptionInputs): 
   if (differs(ack, () => ack === olds.academicEligibilityAcknowledged))
     changed.push("academicEligibilityAcknowledged");
 
+  // An unconfirmed order always needs update (which looks for it), even when nothing else changed.
+  if (typeof olds.pendingOrderId === "string" && changed.length === 0 && replaces.length === 0)
+    changed.push("pendingOrderId");
   const changedKeys = [...replaces, ...changed];
   return { changes: changedKeys.length > 0, replaces, changedKeys };
 }
@@ -1115,7 +1129,7 @@ async function create(inputs: SubscriptionInputs, ctx: ResourceContext) {
   const settings = settingsOf(inputs);
   if (inputs.existingSubscriptionId !== undefined) {
     refuseOn(live.failures, `Adopting subscription ${inputs.existingSubscriptionId} on tenant ${tenant}`);
-    return adopt(ctx, inputs, live.licence as Licence, settings);
+    return adopt(ctx, inputs, live.licence as Licence, settings, live.adoptable);
   }
   refuseOn(live.failures, `Ordering a subscription on tenant ${tenant}`);
   const licence = live.licence as Licence;
@@ -1142,11 +1156,17 @@ async function create(inputs: SubscriptionInputs, ctx: ResourceContext) {
   }
 }
 
-/** Adoption: 0 mutating calls; the checks of checkLive (1-2 GETs) plus 1 GET for the current state. */
-async function adopt(ctx: ResourceContext, inputs: SubscriptionInputs, licence: Licence, settings: Settings) {
+/** Adoption: 0 mutating calls; 1 GET of the subscription (read by checkLive) + 1 GET when a parent is declared. */
+async function adopt(
+  ctx: ResourceContext,
+  inputs: SubscriptionInputs,
+  licence: Licence,
+  settings: Settings,
+  checked: OfficeSubscription | undefined,
+) {
   const tenant = inputs.tenant;
   const subscriptionId = inputs.existingSubscriptionId as number;
-  const live = await readLive(ctx, tenant, subscriptionId);
+  const live = checked ?? (await readLive(ctx, tenant, subscriptionId));
   if (!live)
     throw new Error(
       `Adopting subscription ${subscriptionId} on tenant ${tenant}: it does not exist at OVH. Fix existingSubscriptionId, or remove it to order a new subscription.`,

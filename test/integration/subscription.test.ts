@@ -268,9 +268,13 @@ describe("create", () => {
     const news = await checked(
       inputs({ licenceId: L.businessPremium, quantity: 9, existingSubscriptionId: existing.id }),
     );
+    await env.control.clearCalls(); // the check above read it too; count create's calls only
     const ctx = env.newContext();
     const { id, outs } = await handler.create(news, ctx.ctx);
     expect(await mutating()).toEqual([]);
+    expect(
+      await env.control.calls({ path: `/saas/csp2/${tenant}/subscription/${existing.id}` }),
+    ).toHaveLength(1);
     expect(id).toBe(`${tenant}/${existing.id}`);
     expect(outs.quantity).toBe(7);
     expect(ctx.log.warnings.join("\n")).toMatch(/7 seats; 9 are declared/);

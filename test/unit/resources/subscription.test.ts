@@ -149,6 +149,13 @@ describe("diff (olds are outputs)", () => {
     });
     expect(diff({ academicEligibilityAcknowledged: true }).replaces).toEqual([]);
   });
+  test("an unconfirmed order always asks for update", () => {
+    const pending = { ...olds, subscriptionId: null, pendingOrderId: "pending-order:csp2-1:4:1" };
+    expect(handler.diff("pending-order:csp2-1:4:1", pending, news)).toMatchObject({
+      changes: true,
+      replaces: [],
+    });
+  });
   test("unknown sentinel → changes (replacement for identity keys)", () => {
     expect(diff({ quantity: UNKNOWN })).toMatchObject({ changes: true, replaces: [] });
     expect(diff({ tenant: UNKNOWN })).toMatchObject({ changes: true, replaces: ["tenant"] });
