@@ -52,17 +52,22 @@ export async function create(kind: string, inputs: Props) {
     const result = await handlerFor(kind).create(userProps(inputs), ctx);
     return { id: result.id, outs: keepTimeouts(inputs, result.outs) };
   } catch (error) {
-    if (error instanceof PartialCreateError) {
-      // Pulumi records a resource whose create raised an error carrying `id`: the next `up` updates it
-      // instead of creating it again. Its properties must keep `__provider`, or refresh/delete could not run.
-      throw Object.assign(new Error(error.message), {
-        id: error.id,
-        properties: keepTimeouts(inputs, { ...(error.properties as Props), __provider: inputs.__provider }),
-        reasons: error.reasons,
-      });
-    }
-    throw error;
+    throw asPartialFailure(error, inputs);
   }
+}
+
+/**
+ * Pulumi records a resource whose create or update raised an error carrying `id` (an "initialization error"):
+ * the next `up` updates it instead of creating it again, which is how an unconfirmed order is never re-sent.
+ * Its properties must keep `__provider`, or refresh and delete could not run.
+ */
+function asPartialFailure(error: unknown, inputs: Props): unknown {
+  if (!(error instanceof PartialCreateError)) return error;
+  return Object.assign(new Error(error.message), {
+    id: error.id,
+    properties: keepTimeouts(inputs, { ...(error.properties as Props), __provider: inputs.__provider }),
+    reasons: error.reasons,
+  });
 }
 
 export async function read(kind: string, id: string, props: Props | undefined) {
@@ -78,8 +83,12 @@ export async function read(kind: string, id: string, props: Props | undefined) {
 
 export async function update(kind: string, id: string, olds: Props, news: Props) {
   const ctx = resourceContext(configLookup, timeoutFor(news, "update"));
-  const outs = await handlerFor(kind).update(id, userProps(olds), userProps(news), ctx);
-  return { outs: keepTimeouts(news, outs) };
+  try {
+    const outs = await handlerFor(kind).update(id, userProps(olds), userProps(news), ctx);
+    return { outs: keepTimeouts(news, outs) };
+  } catch (error) {
+    throw asPartialFailure(error, news);
+  }
 }
 
 export async function remove(kind: string, id: string, props: Props) {
