@@ -24,7 +24,9 @@ exec 3>&1 1>&2
 
 log() { printf 'pulumi-cli: %s\n' "$*" >&2; }
 die() {
-  printf 'pulumi-cli: ERROR: %s\n' "$@" >&2
+  printf 'pulumi-cli: ERROR: %s\n' "$1" >&2
+  shift
+  [[ $# -eq 0 ]] || printf '  %s\n' "$@" >&2
   exit 1
 }
 
