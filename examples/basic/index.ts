@@ -17,12 +17,16 @@ interface Customer {
 
 const config = new pulumi.Config();
 const customer = config.requireObject<Customer>("customer");
+// `pulumi config set --path customer.contact.zipCode 75001` stores a number: the provider wants text.
+const contact = Object.fromEntries(
+  Object.entries(customer.contact).map(([key, value]) => [key, String(value)]),
+) as unknown as Customer["contact"];
 
 // The customer's Microsoft tenant, ordered through the OVH order cart (billed once delivered).
 const tenant = new Office365ResellerTenant("tenant", {
   mpnId: config.require("mpnId"),
   displayName: customer.displayName,
-  contact: customer.contact,
+  contact,
 });
 
 // The main licence: changing `seats` changes the seat count in place.

@@ -887,7 +887,9 @@ export const domainAutoConfigHandler: ResourceHandler<DomainAutoConfigInputs, Do
           JSON.stringify(comparable(key, oldInputs[key]) ?? null);
       if (!changed) continue;
       changedKeys.push(key);
-      if ((REPLACE_KEYS as readonly string[]).includes(key)) replaces.push(key);
+      // Unknown in preview (e.g. the service name of a tenant being updated): possibly unchanged, so not a
+      // replacement the preview cannot justify; `pulumi up` diffs again with the real value.
+      if ((REPLACE_KEYS as readonly string[]).includes(key) && !isUnknown(next)) replaces.push(key);
     }
     if (changedKeys.length === 0 && !isUnknown(news) && relativeName(news.domain, news.zone) !== undefined) {
       if (driftedRoles(news, olds.records ?? []).length > 0) changedKeys.push("records");

@@ -1073,8 +1073,14 @@ function diff(_id: string, olds: SubscriptionOutputs, raw: SubscriptionInputs): 
   const replaces: string[] = [];
   const changed: string[] = [];
   const differs = (value: unknown, same: () => boolean): boolean => isUnknown(value) || !same();
+  // A value still unknown in preview (e.g. the subscription id of a parent that is being updated, or the
+  // service name of a tenant being updated) may well be unchanged: report a possible change, but not a
+  // replacement the preview cannot justify. `pulumi up` diffs again with the real value before acting.
+  const identity = (key: string, value: unknown): void => {
+    (isUnknown(value) ? changed : replaces).push(key);
+  };
 
-  if (differs(news.tenant, () => news.tenant === olds.tenant)) replaces.push("tenant");
+  if (differs(news.tenant, () => news.tenant === olds.tenant)) identity("tenant", news.tenant);
   if (news.licence !== undefined && news.licence !== null) {
     // By name: against the name OVH resolved (and the name as written), ignoring case.
     if (
@@ -1083,22 +1089,23 @@ function diff(_id: string, olds: SubscriptionOutputs, raw: SubscriptionInputs): 
         () => sameName(news.licence, olds.licenceName) || sameName(news.licence, olds.licence),
       )
     )
-      replaces.push("licence");
+      identity("licence", news.licence);
     else if (news.licence !== olds.licence) changed.push("licence"); // spelling or style only: state
   } else if (news.licenceId !== undefined && news.licenceId !== null) {
-    if (differs(news.licenceId, () => news.licenceId === olds.licenceId)) replaces.push("licenceId");
+    if (differs(news.licenceId, () => news.licenceId === olds.licenceId))
+      identity("licenceId", news.licenceId);
     else if (olds.licence !== null && olds.licence !== undefined) changed.push("licenceId");
   } else {
     replaces.push("licence");
   }
   const parent = news.parentSubscriptionId ?? null;
   if (differs(parent, () => parent === (olds.parentSubscriptionId ?? null)))
-    replaces.push("parentSubscriptionId");
+    identity("parentSubscriptionId", parent);
 
   // Adoption: declaring (or dropping) the id of the very subscription already managed is not a new object.
   const existing = news.existingSubscriptionId ?? null;
   const oldExisting = olds.existingSubscriptionId ?? null;
-  if (isUnknown(existing)) replaces.push("existingSubscriptionId");
+  if (isUnknown(existing)) changed.push("existingSubscriptionId");
   else if (existing !== oldExisting) {
     const sameObject =
       olds.subscriptionId !== null &&

@@ -156,10 +156,15 @@ describe("diff (olds are outputs)", () => {
       replaces: [],
     });
   });
-  test("unknown sentinel → changes (replacement for identity keys)", () => {
+  test("unknown sentinel → a possible change, never a replacement the preview cannot justify", () => {
     expect(diff({ quantity: UNKNOWN })).toMatchObject({ changes: true, replaces: [] });
-    expect(diff({ tenant: UNKNOWN })).toMatchObject({ changes: true, replaces: ["tenant"] });
-    expect(diff({ licence: UNKNOWN })).toMatchObject({ changes: true, replaces: ["licence"] });
+    expect(diff({ tenant: UNKNOWN })).toMatchObject({ changes: true, replaces: [], changedKeys: ["tenant"] });
+    expect(diff({ licence: UNKNOWN })).toMatchObject({ changes: true, replaces: [] });
+    expect(diff({ parentSubscriptionId: UNKNOWN })).toMatchObject({
+      changes: true,
+      replaces: [],
+      changedKeys: ["parentSubscriptionId"],
+    });
   });
 });
 
