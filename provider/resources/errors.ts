@@ -15,8 +15,10 @@ function defaultHint(error: unknown): string | undefined {
   if (error instanceof OvhApiError) {
     if (error.status === 401 || error.status === 403)
       return "Check the OVH credentials and that the consumer key's access rules (or the OAuth2 client's IAM policy) allow this call.";
-    if (error.status === 429) return "OVH is rate limiting this account: lower ovh:apiRateLimit and retry later.";
-    if (error.status >= 500) return "OVH failed on its side: retry later; quote the X-Ovh-QueryID to OVH support if it persists.";
+    if (error.status === 429)
+      return "OVH is rate limiting this account: lower ovh:apiRateLimit and retry later.";
+    if (error.status >= 500)
+      return "OVH failed on its side: retry later; quote the X-Ovh-QueryID to OVH support if it persists.";
   }
   if (error instanceof OvhNetworkError && error.mayHaveReachedServer)
     return "The request may have been executed by OVH: run `pulumi refresh` before retrying.";

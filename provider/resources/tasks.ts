@@ -24,7 +24,11 @@ export class TaskFailedError extends Error {
  * Follows an OfficeTask until OVH finishes it. Resolves with the `done` task; rejects with TaskFailedError for
  * `error` or `cancelled`, and with a timeout error (telling the user to refresh) when it takes too long.
  */
-export async function waitForTask(ctx: ResourceContext, serviceName: string, task: OfficeTask): Promise<OfficeTask> {
+export async function waitForTask(
+  ctx: ResourceContext,
+  serviceName: string,
+  task: OfficeTask,
+): Promise<OfficeTask> {
   if (task.status === "done") return task;
   const final = isFinal(task)
     ? task
