@@ -110,7 +110,6 @@ function loadEstate(file: string): Estate {
     throw new Error(`Cannot read the estate file ${file} (config estateFile): ${(error as Error).message}`);
   }
   // js-yaml ships with @pulumi/pulumi; JSON is valid YAML, but .json files are parsed strictly.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const parse = /\.json$/i.test(file)
     ? JSON.parse
     : (require("js-yaml") as { load(text: string): unknown }).load;

@@ -10,7 +10,6 @@ export interface OfficialOvh {
 /** The client uses `https.request` without an agent: the global agent must trust the sandbox CA. */
 export function officialClient(sandbox: BenchSandbox): OfficialOvh {
   https.globalAgent.options.ca = readFileSync(sandbox.caCertPath);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ovh = require("ovh") as (options: Record<string, unknown>) => OfficialOvh;
   return ovh({
     appKey: sandbox.applicationKey,
