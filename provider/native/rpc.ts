@@ -1,0 +1,189 @@
+/**
+ * The gaps of `@pulumi/pulumi/provider/server.js` (3.248) that cannot be handled inside the `Provider` object,
+ * closed at the gRPC layer before `pulumi.provider.main` starts serving:
+ *
+ * 1. `Read` calls `req.getProperties().toJavaScript()`; an import (`pulumi import`, the `import` option) sends
+ *    no properties, so it throws "Cannot read properties of undefined (reading 'toJavaScript')". Patched on
+ *    `ReadRequest.prototype.getProperties` to answer an empty Struct (the documented workaround).
+ * 2. `Configure` ignores its request: explicit provider arguments never reach the provider. `server.js`
+ *    registers its service object with `grpc.Server.prototype.addService`; that call is intercepted to see the
+ *    request first (then `server.js` answers as usual: acceptSecrets, acceptResources).
+ * 3. `Diff` forwards only changes/replaces/deleteBeforeReplace. The intercepted service answers Diff itself,
+ *    with `diffs` and a `detailedDiff` naming each property and whether it replaces.
+ * 4. `Create`/`Update`/`Delete`/`Read` do not pass the request's `timeout` (the resource's `customTimeouts`, in
+ *    seconds). The intercepted calls run inside an AsyncLocalStorage scope holding it; {@link currentTimeoutMs}
+ *    reads it from the Provider methods they call.
+ *
+ * Everything else is `server.js` unchanged. Drop each item once `server.js` handles it.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import path from "node:path";
+import type { ConfigureArgs } from "./config";
+import type { Props } from "./secrets";
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- generated protobuf/grpc modules without types */
+const provproto: any = require("@pulumi/pulumi/proto/provider_pb");
+const provrpc: any = require("@pulumi/pulumi/proto/provider_grpc_pb");
+const { Struct }: any = require("google-protobuf/google/protobuf/struct_pb");
+
+/** The @grpc/grpc-js copy server.js uses (it is @pulumi/pulumi's dependency, not ours). */
+function serverGrpc(): any {
+  const serverDir = path.dirname(require.resolve("@pulumi/pulumi/provider/server.js"));
+  return require(require.resolve("@grpc/grpc-js", { paths: [serverDir] }));
+}
+/** A unary call as grpc-js hands it over; `request` is a generated protobuf message. */
+interface GrpcCall {
+  readonly request: any;
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+// ---------------------------------------------------------------------------------------------------------
+// 1. Read without properties
+
+let readPatched = false;
+
+export function patchReadWithoutProperties(): void {
+  if (readPatched) return;
+  readPatched = true;
+  const original = provproto.ReadRequest.prototype.getProperties;
+  provproto.ReadRequest.prototype.getProperties = function getProperties(this: unknown) {
+    return original.call(this) ?? new Struct();
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 4. Timeouts
+
+const timeoutScope = new AsyncLocalStorage<number | undefined>();
+
+/** The engine's timeout for the operation being served (customTimeouts), in ms; undefined when none. */
+export function currentTimeoutMs(): number | undefined {
+  return timeoutScope.getStore();
+}
+
+export function secondsToMs(seconds: unknown): number | undefined {
+  return typeof seconds === "number" && Number.isFinite(seconds) && seconds > 0
+    ? Math.round(seconds * 1000)
+    : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 2 + 3. Configure and Diff
+
+/** How a property changes, as the engine's PropertyDiff.Kind names it. */
+export type PropertyDiffKind =
+  "add" | "add-replace" | "delete" | "delete-replace" | "update" | "update-replace";
+
+/** A Diff answer with the detail `server.js` cannot carry. */
+export interface DetailedDiff {
+  readonly changes: boolean;
+  readonly replaces: string[];
+  /** Changed top-level properties. */
+  readonly diffs: string[];
+  /** Per property path: how it changes. `inputDiff` is false: the adapter compares new inputs with old outputs. */
+  readonly detailedDiff: Record<string, PropertyDiffKind>;
+  readonly deleteBeforeReplace: boolean;
+}
+
+/** What the intercepted service calls on the provider. */
+export interface RpcHooks {
+  configure(request: ConfigureArgs): void;
+  detailedDiff(id: string, urn: string, olds: Props, news: Props): Promise<DetailedDiff>;
+}
+
+const KIND_TO_PROTO: Record<PropertyDiffKind, string> = {
+  add: "ADD",
+  "add-replace": "ADD_REPLACE",
+  delete: "DELETE",
+  "delete-replace": "DELETE_REPLACE",
+  update: "UPDATE",
+  "update-replace": "UPDATE_REPLACE",
+};
+
+/** Builds the gRPC DiffResponse of a {@link DetailedDiff}. */
+export function diffResponse(result: DetailedDiff): unknown {
+  const resp = new provproto.DiffResponse();
+  const changes = provproto.DiffResponse.DiffChanges;
+  resp.setChanges(result.changes ? changes.DIFF_SOME : changes.DIFF_NONE);
+  resp.setReplacesList(result.replaces);
+  resp.setDiffsList(result.diffs);
+  resp.setDeletebeforereplace(result.deleteBeforeReplace);
+  resp.setHasdetaileddiff(true);
+  const map = resp.getDetaileddiffMap();
+  for (const [property, kind] of Object.entries(result.detailedDiff)) {
+    const diff = new provproto.PropertyDiff();
+    diff.setKind(provproto.PropertyDiff.Kind[KIND_TO_PROTO[kind]]);
+    diff.setInputdiff(false);
+    map.set(property, diff);
+  }
+  return resp;
+}
+
+type UnaryCallback = (error: unknown, value?: unknown) => void;
+type UnaryHandler = (call: GrpcCall, callback: UnaryCallback) => unknown;
+
+function optionalText(read: (() => unknown) | undefined): string | undefined {
+  const value = read?.();
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/** Wraps server.js's service object: our Configure/Diff/timeouts first, everything else untouched. */
+export function interceptService(service: Record<string, unknown>, hooks: RpcHooks): Record<string, unknown> {
+  const wrapped: Record<string, unknown> = Object.create(service);
+  const original = (name: string) => (service[name] as UnaryHandler).bind(service);
+
+  const configure = original("configure");
+  wrapped.configure = (call: GrpcCall, callback: UnaryCallback) => {
+    try {
+      const req = call.request;
+      hooks.configure({
+        args: req.getArgs?.()?.toJavaScript() as Props | undefined,
+        urn: optionalText(req.getUrn?.bind(req)),
+      });
+    } catch (error) {
+      // Configuration problems are reported on first use, with the setting to fix.
+      process.stderr.write(`ovhoffice provider: could not read the Configure request: ${String(error)}\n`);
+    }
+    return configure(call, callback);
+  };
+
+  wrapped.diff = (call: GrpcCall, callback: UnaryCallback) => {
+    const req = call.request;
+    hooks
+      .detailedDiff(req.getId(), req.getUrn(), req.getOlds().toJavaScript(), req.getNews().toJavaScript())
+      .then(
+        (result) => callback(null, diffResponse(result)),
+        (error: unknown) => {
+          console.error(`${String(error)}: ${(error as Error)?.stack ?? ""}`);
+          callback(error);
+        },
+      );
+  };
+
+  for (const name of ["create", "update", "delete", "read"]) {
+    const handler = original(name);
+    wrapped[name] = (call: GrpcCall, callback: UnaryCallback) =>
+      timeoutScope.run(secondsToMs(call.request.getTimeout?.()), () => handler(call, callback));
+  }
+  return wrapped;
+}
+
+let serviceHooked = false;
+
+/** Installs every patch; call once, before `pulumi.provider.main`. */
+export function installRpcPatches(hooks: RpcHooks): void {
+  patchReadWithoutProperties();
+  if (serviceHooked) return;
+  serviceHooked = true;
+  const grpc = serverGrpc();
+  const addService = grpc.Server.prototype.addService;
+  grpc.Server.prototype.addService = function (this: unknown, service: unknown, implementation: unknown) {
+    const isProviderService =
+      service === provrpc.ResourceProviderService ||
+      (service as { diff?: { path?: string } } | null)?.diff?.path === "/pulumirpc.ResourceProvider/Diff";
+    const impl = isProviderService
+      ? interceptService(implementation as Record<string, unknown>, hooks)
+      : implementation;
+    return addService.call(this, service, impl);
+  };
+}
