@@ -40,6 +40,7 @@ import {
   spfHasMicrosoftInclude,
   unquoteTxt,
   mergeSpfInclude,
+  RECORD_ROLES,
   type DesiredRecord,
   type M365Service,
   type RecordRole,
@@ -1057,20 +1058,7 @@ function byId(records: readonly ManagedRecord[]): Map<number, ManagedRecord> {
 }
 
 function outputs(inputs: DomainAutoConfigInputs, applied: Applied): DomainAutoConfigOutputs {
-  const order = new Map(
-    [
-      "verification",
-      "mx",
-      "autodiscover",
-      "spf",
-      "sip",
-      "lyncdiscover",
-      "sipTls",
-      "sipFederation",
-      "enterpriseRegistration",
-      "enterpriseEnrollment",
-    ].map((role, i) => [role, i]),
-  );
+  const order = new Map<string, number>(RECORD_ROLES.map((role, i) => [role, i]));
   const records = [...applied.records].sort((a, b) => (order.get(a.role) ?? 0) - (order.get(b.role) ?? 0));
   return { ...inputs, records, takenOver: applied.takenOver };
 }
