@@ -31,6 +31,8 @@ die() {
 }
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+# shellcheck source=scripts/go-build-progress.sh
+source "$repo_root/scripts/go-build-progress.sh"
 sdk_dir="$repo_root/node_modules/@pulumi/pulumi"
 dynamic_script="$sdk_dir/pulumi-resource-pulumi-nodejs"
 install_url="https://www.pulumi.com/docs/install/"
@@ -148,17 +150,25 @@ lang_mod=github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3
 clipboard_fork=github.com/tgummerer/clipboard@v0.0.0-20241001131231-d02d263e614e
 
 start=$(date +%s)
-log "building pulumi $version from Go modules into $cache_dir (this takes several minutes)"
+log "first run: building pulumi $version and its Node language host from Go modules into $cache_dir."
+log "this happens once per version (about 15 minutes on 2 cores with cold Go caches, 1-2 minutes with a warm"
+log "Go build cache); later runs reuse it instantly. Progress is printed every ${OVHOFFICE_PULUMI_PROGRESS_SECONDS:-30} s."
 
-# Commit of the pkg/$version tag: the language host module has no tags of its own.
 mkdir -p "$work/src" "$work/bin"
 cd "$work/src"
+log "step 1/4: downloading $pkg_mod@$version"
 go mod download -json "$pkg_mod@$version" >"$work/pkg.json" ||
-  die "cannot download $pkg_mod@$version (Go module proxy unreachable and module cache cold?)" \
-    "$(cat "$work/pkg.json")" "Alternatively install the Pulumi CLI as described at $install_url"
-commit=$(sed -n 's/^[[:space:]]*"Hash":[[:space:]]*"\([0-9a-f]\{40\}\)".*/\1/p' "$work/pkg.json" | head -n 1)
+  die "cannot download $pkg_mod@$version from the Go module proxy ($(go env GOPROXY))." \
+    "$(cat "$work/pkg.json")" \
+    "Check that the proxy is reachable (or set GOPROXY / GOFLAGS=-mod=mod for your mirror), or install the" \
+    "Pulumi CLI (>= $version, with its bundled pulumi-language-nodejs) as described at $install_url and put it on PATH."
 pkg_dir=$(sed -n 's/^[[:space:]]*"Dir":[[:space:]]*"\(.*\)",\{0,1\}$/\1/p' "$work/pkg.json" | head -n 1)
-[[ -n "$commit" ]] || die "no .Origin.Hash for $pkg_mod@$version in 'go mod download -json'; cannot pin $lang_mod"
+[[ -n "$pkg_dir" && -f "$pkg_dir/go.mod" ]] || die "'go mod download -json $pkg_mod@$version' named no module directory" \
+  "$(cat "$work/pkg.json")"
+# The commit of the pkg/$version tag is optional metadata (.Origin.Hash): proxy.golang.org gives it, many
+# mirrors and module caches do not. It is only needed to ask for the official Node language host, which has no
+# tags of its own.
+commit=$(sed -n 's/^[[:space:]]*"Hash":[[:space:]]*"\([0-9a-f]\{40\}\)".*/\1/p' "$work/pkg.json" | head -n 1)
 
 # pkg/go.mod states the minimum Go version.
 go_needed=$(sed -n 's/^go \([0-9.]*\).*/\1/p' "$pkg_dir/go.mod" | head -n 1)
@@ -167,22 +177,30 @@ if [[ -n "$go_needed" ]] && ! version_at_least "$go_have" "$go_needed"; then
   die "Go $go_have is older than the Go $go_needed that $pkg_mod@$version requires." \
     "Install a newer Go, set GOTOOLCHAIN=go$go_needed to let Go fetch it, or install the Pulumi CLI as described at $install_url"
 fi
-log "pulumi $version = commit $commit; Go $go_have (pkg/go.mod needs $go_needed)"
+log "pulumi $version, commit ${commit:-unknown (the module proxy gives no .Origin)}; Go $go_have (pkg/go.mod needs $go_needed)"
 
 # Scratch module: `go install pkg/cmd/pulumi@version` is refused because pkg/go.mod has
 # replace directives; reproduce the one that matters (clipboard fork) here.
-go mod init example.invalid/ovhoffice-pulumi-cli
+log "step 2/4: resolving the CLI's dependencies (module zips and go.mod files from the proxy)"
+go mod init example.invalid/ovhoffice-pulumi-cli 2>/dev/null
 go mod edit -replace="github.com/atotto/clipboard=$clipboard_fork"
-go get -tool "$pkg_mod/cmd/pulumi@$version"
-# The official Node language host has no tags: ask for the tag's commit (the proxy turns it into a
-# pseudo-version). Some module proxies (mirrors serving a fixed set of versions) refuse it; then
-# build this repository's minimal host (scripts/pulumi-language-nodejs/main.go) against the same SDK.
-if go get -tool "$lang_mod@$commit"; then
-  langhost=official
-  lang_target="$lang_mod"
-else
-  log "the official $lang_mod is not available from the Go module proxy;" \
-    "building the repository's minimal language host instead ($fallback_host_src)"
+go get -tool "$pkg_mod/cmd/pulumi@$version" ||
+  die "cannot resolve $pkg_mod/cmd/pulumi@$version and its dependencies from the Go module proxy ($(go env GOPROXY))." \
+    "See go's message above; or install the Pulumi CLI as described at $install_url"
+# The official Node language host, when the proxy serves it at the tag's commit (a pseudo-version); otherwise
+# (no commit known, or the proxy refuses the module, as some mirrors do) this repository's minimal host
+# (scripts/pulumi-language-nodejs/main.go), built against the same SDK release.
+langhost=""
+if [[ -n "$commit" ]]; then
+  if go get -tool "$lang_mod@$commit"; then
+    langhost=official
+    lang_target="$lang_mod"
+  else
+    log "the module proxy refuses the official $lang_mod@$commit"
+  fi
+fi
+if [[ -z "$langhost" ]]; then
+  log "using the repository's minimal Node language host ($fallback_host_src) instead of the official one"
   langhost="$fallback_host_id"
   mkdir -p "$work/src/langhost"
   cp "$fallback_host_src" "$work/src/langhost/main.go"
@@ -196,8 +214,13 @@ done
 
 build_flags=(-p "${OVHOFFICE_PULUMI_GO_JOBS:-2}" -trimpath -tags "osusergo,grpcnotrace"
   -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version")
-go build "${build_flags[@]}" -o "$work/bin/pulumi" "$pkg_mod/cmd/pulumi"
-go build "${build_flags[@]}" -o "$work/bin/pulumi-language-nodejs" "$lang_target"
+log "step 3/4: compiling the pulumi CLI (the long step)"
+go_build_with_progress "pulumi" "$work/bin/pulumi" "$pkg_mod/cmd/pulumi" "${build_flags[@]}" ||
+  die "compiling $pkg_mod/cmd/pulumi@$version failed (see go's errors above)." \
+    "Or install the Pulumi CLI (>= $version) as described at $install_url"
+log "step 4/4: compiling the Node language host (mostly from the build cache)"
+go_build_with_progress "pulumi-language-nodejs" "$work/bin/pulumi-language-nodejs" "$lang_target" "${build_flags[@]}" ||
+  die "compiling the Node language host ($lang_target) failed (see go's errors above)."
 cp "$dynamic_script" "$work/bin/pulumi-resource-pulumi-nodejs"
 chmod 0755 "$work/bin/pulumi-resource-pulumi-nodejs"
 
@@ -208,7 +231,7 @@ rm -rf "${work:?}/home" "${work:?}/pkg.json"
 
 {
   echo "version=$version"
-  echo "commit=$commit"
+  echo "commit=${commit:-unknown}"
   echo "langhost=$langhost"
   echo "go=$go_have"
   echo "built=$(date -u +%Y-%m-%dT%H:%M:%SZ)"

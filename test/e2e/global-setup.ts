@@ -1,11 +1,12 @@
 /**
- * Jest globalSetup of the e2e suite: provide the Pulumi CLI once, before any test, outside the
- * per-test timeout (a cold build from Go modules takes minutes). Fails the run when no CLI can
- * be provided, so the suite never skips silently.
+ * Jest globalSetup of the e2e suite: provide the Pulumi CLI and the YAML language host once, before any test,
+ * outside the per-test timeout (the first build from Go modules takes many minutes; its progress is shown).
+ * Fails the run when either cannot be provided, so the suite never skips silently.
  */
-import { locatePulumiCli } from "./harness";
+import { locatePulumiCli, locateYamlHost } from "./harness";
 
 export default async function globalSetup(): Promise<void> {
   const cli = await locatePulumiCli();
-  console.log(`\ne2e: Pulumi CLI ${cli.version} from ${cli.binDir}`);
+  await locateYamlHost(cli);
+  console.log(`\ne2e: Pulumi CLI ${cli.version} with its Node and YAML language hosts in ${cli.binDir}`);
 }

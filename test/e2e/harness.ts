@@ -9,7 +9,7 @@
  * - {@link openStack} wraps `LocalWorkspace.createOrSelectStack` with those settings.
  * - {@link EventCollector} records engine events and summarises per-resource operations.
  */
-import { execFile } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -66,18 +66,7 @@ export function locatePulumiCli(): Promise<PulumiCli> {
 
 async function runCliScript(): Promise<PulumiCli> {
   const script = path.join(repoRoot, "scripts", "pulumi-cli.sh");
-  const { stdout, stderr, error } = await new Promise<{
-    stdout: string;
-    stderr: string;
-    error: Error | null;
-  }>((resolve) => {
-    execFile(
-      "bash",
-      [script],
-      { cwd: repoRoot, timeout: cliScriptTimeoutMs, maxBuffer: 64 * 1024 * 1024 },
-      (err, out, errOut) => resolve({ stdout: out, stderr: errOut, error: err }),
-    );
-  });
+  const { stdout, stderr, error } = await runScriptShowingProgress(script);
   if (error) {
     const tail = stderr.trimEnd().split("\n").slice(-stderrTailLines).join("\n");
     throw new Error(
@@ -93,6 +82,56 @@ async function runCliScript(): Promise<PulumiCli> {
   const command = await PulumiCommand.get({ root });
   const version = command.version ? `v${command.version.format()}` : "unknown";
   return { binDir, root, version, command };
+}
+
+/**
+ * Adds the Pulumi YAML language host next to the CLI via `scripts/pulumi-yaml-host.sh` (built once, then cached),
+ * for the native provider's YAML programs.
+ *
+ * @throws Error with the script's message when it cannot be provided.
+ */
+export async function locateYamlHost(cli: PulumiCli): Promise<void> {
+  const script = path.join(repoRoot, "scripts", "pulumi-yaml-host.sh");
+  const { stdout, stderr, error } = await runScriptShowingProgress(script);
+  const binDir = stdout.trimEnd().split("\n").pop() ?? "";
+  if (error || binDir !== cli.binDir || !existsSync(path.join(binDir, "pulumi-language-yaml"))) {
+    const tail = stderr.trimEnd().split("\n").slice(-stderrTailLines).join("\n");
+    throw new Error(
+      `No Pulumi YAML language host: ${script} ${error ? `failed (${error.message})` : `printed "${binDir}"`}, ` +
+        `expected ${cli.binDir} holding pulumi-language-yaml.\n${tail}`,
+    );
+  }
+}
+
+/**
+ * Runs a provisioning script (`scripts/pulumi-cli.sh`, `scripts/pulumi-yaml-host.sh`): its stderr (progress of a
+ * first-run build, which takes minutes) goes to this process's stderr as it comes, so a person sees what is being
+ * built; stdout (the answer) and stderr are also collected.
+ */
+export function runScriptShowingProgress(
+  script: string,
+): Promise<{ stdout: string; stderr: string; error: Error | null }> {
+  return new Promise((resolve) => {
+    const child = spawn("bash", [script], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    const timer = setTimeout(() => child.kill("SIGTERM"), cliScriptTimeoutMs);
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+      process.stderr.write(chunk);
+    });
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      resolve({ stdout, stderr, error });
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      const error =
+        code === 0 ? null : new Error(`exit ${code ?? "none"}${signal ? ` (signal ${signal})` : ""}`);
+      resolve({ stdout, stderr, error });
+    });
+  });
 }
 
 /** An isolated, offline Pulumi environment in a temp dir. */

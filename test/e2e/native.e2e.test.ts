@@ -8,7 +8,6 @@
  * Needs `npm run build` (the plugin runs dist/), the CLI (scripts/pulumi-cli.sh) and the YAML language host
  * (scripts/pulumi-yaml-host.sh). Any of them missing fails the suite: it never skips.
  */
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { copyFile, mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -21,6 +20,7 @@ import {
   createOfflineWorkspace,
   EventCollector,
   locatePulumiCli,
+  locateYamlHost,
   openStack,
   repoRoot,
   stageProgram,
@@ -37,20 +37,6 @@ let cli: PulumiCli;
 let workspace: OfflineWorkspace;
 let pluginDir: string;
 const sandboxes: RunningSandbox[] = [];
-
-async function runScript(script: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      "bash",
-      [path.join(repoRoot, "scripts", script)],
-      { cwd: repoRoot, maxBuffer: 1 << 26 },
-      (err, out, errOut) =>
-        err
-          ? reject(new Error(`${script} failed: ${err.message}\n${errOut}`))
-          : resolve(out.trimEnd().split("\n").pop() ?? ""),
-    );
-  });
-}
 
 /**
  * The package root as it is installed: PulumiPlugin.yaml, package.json, dist/ and node_modules/. Until package.json
@@ -177,12 +163,7 @@ async function stack(programDir: string, config: ConfigMap, stackName = "e2e"): 
 beforeAll(
   async () => {
     cli = await locatePulumiCli();
-    const yamlBin = await runScript("pulumi-yaml-host.sh");
-    if (!existsSync(path.join(yamlBin, "pulumi-language-yaml")) || yamlBin !== cli.binDir) {
-      throw new Error(
-        `scripts/pulumi-yaml-host.sh gave "${yamlBin}", not ${cli.binDir} with pulumi-language-yaml`,
-      );
-    }
+    await locateYamlHost(cli);
     if (!existsSync(path.join(repoRoot, NATIVE_MAIN))) {
       throw new Error(`${NATIVE_MAIN} is missing: run \`npm run build\` before the e2e suite`);
     }

@@ -1,6 +1,6 @@
 /**
  * Conformance of the sandbox with OVH's published schemas: for every operation of every schema file in
- * `shared/ovh-api/schemas/` (the legacy csp2 schema against a `--legacy` sandbox), the sandbox must serve it
+ * `provider/api/schemas/` (the legacy csp2 schema against a `--legacy` sandbox), the sandbox must serve it
  * with the declared method, authentication flag and parameters, and answer a body matching the declared
  * response model (checked by `SchemaValidator`). Operations the sandbox deliberately does not serve are in
  * `OUT_OF_SCOPE`, each with its reason; the test fails if one of them starts being served (review the list).
@@ -9,7 +9,7 @@ import path from "node:path";
 import { ApiSchema, SchemaOperation, SchemaValidator, loadSchemas } from "./schemaValidator";
 import { Reply, TestSandbox, openSandbox } from "./areaClient";
 
-const SCHEMA_DIR = path.resolve(__dirname, "../../../shared/ovh-api/schemas");
+const SCHEMA_DIR = path.resolve(__dirname, "../../provider/api/schemas");
 
 /** Reviewed: operations the sandbox does not serve, and why. */
 const OUT_OF_SCOPE: Record<string, string> = {

@@ -14,7 +14,7 @@ import * as domain from "../../../provider/api/domain";
 import * as order from "../../../provider/api/order";
 import * as services from "../../../provider/api/services";
 
-const SCHEMA_DIR = path.resolve(__dirname, "../../../../shared/ovh-api/schemas");
+const SCHEMA_DIR = path.resolve(__dirname, "../../../provider/api/schemas");
 
 interface SchemaProperty {
   readonly type: string;

@@ -8,7 +8,7 @@ import * as api from "../../../provider/api";
 import { OvhResponseShapeError } from "../../../provider/api/parse";
 import { FakeOvh } from "./fakeOvh";
 
-const SCHEMA_DIR = path.resolve(__dirname, "../../../../shared/ovh-api/schemas");
+const SCHEMA_DIR = path.resolve(__dirname, "../../../provider/api/schemas");
 
 const SCHEMA_FILES = [
   "saas-csp2-current.json",
