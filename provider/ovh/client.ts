@@ -206,6 +206,7 @@ export class OvhClient implements OvhRequester {
         path: req.path,
         body: {
           message: `the answer is not JSON: ${redactText(summarizeText(response.body, 200), secrets)}`,
+          unreadable: true,
         },
         ...(queryId === undefined ? {} : { queryId }),
       });

@@ -6,6 +6,11 @@ export interface OvhErrorBody {
   readonly message: string;
   readonly errorCode?: string;
   readonly details?: Readonly<Record<string, unknown>>;
+  /**
+   * True when the body was not an OVH error document (an HTML page from a proxy, a truncated or empty answer):
+   * whoever answered, we cannot tell what OVH did with the request.
+   */
+  readonly unreadable?: boolean;
 }
 
 /** OVH answered, with a status outside 2xx. */
@@ -20,6 +25,8 @@ export class OvhApiError extends Error {
   readonly queryId: string | undefined;
   readonly method: HttpMethod;
   readonly path: string;
+  /** The answer was not an OVH error document we could read (see OvhErrorBody.unreadable). */
+  readonly unreadable: boolean;
 
   constructor(init: {
     status: number;
@@ -41,6 +48,7 @@ export class OvhApiError extends Error {
     this.queryId = queryId;
     this.method = method;
     this.path = path;
+    this.unreadable = body.unreadable === true;
   }
 
   /** 404, or 460 (OVH's "service expired/suspended"): the thing is gone. */

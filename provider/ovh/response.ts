@@ -83,7 +83,7 @@ export function errorBodyFrom(status: number, text: string, secrets: readonly st
     }
   }
   const summary = redactText(summarizeText(text), secrets);
-  return { message: summary === "" ? fallback : summary };
+  return { message: summary === "" ? fallback : summary, unreadable: true };
 }
 
 /** Builds the OvhApiError for a non-2xx answer. */

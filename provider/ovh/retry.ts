@@ -2,12 +2,12 @@
  * Retry policy: pure decision functions and backoff arithmetic. No I/O, no timers.
  *
  * GET requests are safe to repeat: they are retried on 408, 429, 500, 502, 503, 504 and on any network failure.
- * Other methods (POST/PUT/DELETE can order, change seats or cancel) are retried ONLY when the failure provably
- * happened before OVH could act on the request:
- *   - 429: OVH's rate limiter rejected the call;
- *   - a connection failure before any byte of the request was sent (see NOT_SENT_CODES).
+ * Other methods (POST/PUT/DELETE can order, change seats or cancel) are retried ONLY when the request provably
+ * never left this machine (a connection failure before any byte was sent, see NOT_SENT_CODES): the same rule as
+ * `provesNotExecuted` in outcome.ts. Any HTTP answer to a write, 429 included, is surfaced at once: a status
+ * that is not a clear refusal means OVH may have acted, and only the caller can look before sending again.
  * (The OAuth2 "401 → refresh the token and retry once" rule lives in the client: a 401 means the call was not
- * executed.) Everything else is surfaced at once.
+ * executed.)
  */
 
 export const DEFAULT_MAX_RETRIES = 4;
@@ -141,10 +141,7 @@ export function isIdempotentMethod(method: string): boolean {
 
 /** Whether a failed attempt may be repeated, ignoring the retry budget. */
 export function isRetryable(failure: AttemptFailure, idempotent: boolean): boolean {
-  if (failure.kind === "status") {
-    if (idempotent) return RETRYABLE_STATUSES.has(failure.status);
-    return failure.status === 429;
-  }
+  if (failure.kind === "status") return idempotent && RETRYABLE_STATUSES.has(failure.status);
   if (!failure.failure.transient) return false;
   return idempotent || failure.failure.notSent;
 }

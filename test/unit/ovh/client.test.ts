@@ -7,6 +7,7 @@ import { createOvhClient, type OvhRequestLogEvent } from "../../../provider/ovh/
 import { resolveOvhConfig } from "../../../provider/ovh/config";
 import { OvhApiError, OvhConfigError, OvhNetworkError } from "../../../provider/ovh/errors";
 import { queryIdOf } from "../../../provider/ovh/response";
+import { provesNotExecuted } from "../../../provider/ovh/outcome";
 import type { OvhTransport, TransportRequest } from "../../../provider/ovh/transport";
 import {
   AK,
@@ -372,21 +373,30 @@ describe("OvhClient retries", () => {
     },
   );
 
-  it("retries a POST on 429, honouring Retry-After", async () => {
-    let n = 0;
-    const server = await fake((_req, res) => {
-      n += 1;
-      return n === 1
-        ? sendJson(res, 429, { message: "slow down" }, { "Retry-After": "3" })
-        : sendJson(res, 200, "ok");
-    });
+  it("does not replay a POST answered 429: the error says so and OVH saw exactly one request", async () => {
+    const server = await fake((_req, res) =>
+      sendJson(res, 429, { message: "slow down" }, { "Retry-After": "3" }),
+    );
     const { sleep, delays } = recordingSleep();
     const client = createOvhClient(v1Config(server.baseUrl), { sleep, random: () => 0.5 });
-    await expect(
-      client.request({ method: "POST", path: "/x", body: {}, authenticated: false }),
-    ).resolves.toBe("ok");
-    expect(delays).toEqual([3000]);
-    expect(server.requests).toHaveLength(2);
+    const failure = client.request({ method: "POST", path: "/x", body: {}, authenticated: false });
+    await expect(failure).rejects.toMatchObject({ status: 429, ovhMessage: "slow down" });
+    expect(delays).toEqual([]);
+    expect(server.requests).toHaveLength(1);
+    await client.close();
+  });
+
+  it("marks a 2xx answer that is not JSON as unreadable (OVH may have acted)", async () => {
+    const server = await fake((_req, res) => {
+      res.writeHead(200, { "Content-Type": "text/html" });
+      res.end("<html><body>Gateway says hello</body></html>");
+    });
+    const client = createOvhClient(v1Config(server.baseUrl));
+    const error = await client
+      .request({ method: "POST", path: "/x", body: {}, authenticated: false })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 200, unreadable: true });
+    expect(provesNotExecuted(error)).toBe(false);
     await client.close();
   });
 
@@ -596,7 +606,7 @@ describe("OvhClient with an injected transport", () => {
     const { sleep, delays } = recordingSleep();
     const client = createOvhClient(v1Config("https://eu.api.ovh.com/1.0"), { transport, sleep });
     const err = (await client
-      .request({ method: "DELETE", path: "/x", authenticated: false })
+      .request({ method: "GET", path: "/x", authenticated: false })
       .catch((e: unknown) => e)) as OvhApiError;
     expect(delays).toEqual([2000]);
     expect(err.queryId).toBe("EU.q.1");
