@@ -30,7 +30,7 @@ import {
   type BackoffOptions,
 } from "./retry";
 import { signV1Request } from "./signature";
-import { UndiciTransport, type OvhTransport, type TransportResponse } from "./transport";
+import { UndiciTransport, type OvhTransport, type TransportResponse, type TransportStats } from "./transport";
 import { buildRequestUrl, serializeJsonBody } from "./wire";
 
 export const USER_AGENT = "pulumi-ovh-office365-reseller";
@@ -143,6 +143,8 @@ export class OvhClient implements OvhRequester {
         ...(config.caCertPath === undefined ? {} : { ca: config.caCertPath }),
         caSettingName: settingLabel("caCertPath"),
         connectTimeoutMs: options.connectTimeoutMs ?? Math.min(10_000, config.limits.timeoutMs),
+        // Never more sockets than requests the limiter lets out at once: each one stays busy and is reused.
+        maxConnectionsPerOrigin: config.limits.maxConcurrency,
         ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
       });
       this.ownsTransport = true;
@@ -218,6 +220,11 @@ export class OvhClient implements OvhRequester {
   async close(): Promise<void> {
     this.closed = true;
     if (this.ownsTransport) await this.transport.close();
+  }
+
+  /** Connection counters of the transport (undefined for an injected transport without them). */
+  transportStats(): TransportStats | undefined {
+    return this.transport.stats?.();
   }
 
   // -------------------------------------------------------------------------------------------------------

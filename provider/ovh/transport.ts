@@ -1,11 +1,16 @@
 /**
- * The wire: one undici Agent per client (keep-alive connection reuse), an optional private CA, per-request
- * timeouts. The client talks to the `OvhTransport` interface so tests can inject another transport or an
- * undici dispatcher (e.g. MockAgent).
+ * The wire: one undici Pool per origin for the life of the client (keep-alive connection reuse, at most
+ * `maxConnectionsPerOrigin` sockets), one TLS secure context built once per client (system roots plus an optional
+ * private CA), per-request timeouts. The client talks to the `OvhTransport` interface so tests can inject another
+ * transport or an undici dispatcher (e.g. MockAgent).
+ *
+ * Why not an undici Agent with `connect: { ca }`: Node then builds a secure context from every root certificate
+ * for each new TLS connection (tens of milliseconds of CPU each), and the Agent discards an origin's whole pool
+ * whenever its connection count falls to zero, so a busy client kept reconnecting.
  */
 import { readFileSync } from "node:fs";
-import { rootCertificates } from "node:tls";
-import { Agent, type Dispatcher } from "undici";
+import * as tls from "node:tls";
+import { buildConnector, Pool, type Dispatcher } from "undici";
 import { OvhConfigError } from "./errors";
 
 export interface TransportRequest {
@@ -26,6 +31,14 @@ export interface TransportResponse {
   readonly body: string;
 }
 
+/** Connection counters of a transport (for tests and benchmarks). */
+export interface TransportStats {
+  /** TCP (and TLS) connections the transport started. */
+  readonly connectionsOpened: number;
+  /** TLS secure contexts it built (at most one per transport). */
+  readonly secureContextsBuilt: number;
+}
+
 /**
  * Sends one HTTP request. Rejects only when no HTTP response was received; the error (or its `cause`)
  * should carry a Node/undici `code` such as ECONNREFUSED so the retry policy can classify it.
@@ -33,6 +46,8 @@ export interface TransportResponse {
 export interface OvhTransport {
   send(request: TransportRequest): Promise<TransportResponse>;
   close(): Promise<void>;
+  /** Optional connection counters. */
+  stats?(): TransportStats;
 }
 
 export interface UndiciTransportOptions {
@@ -40,10 +55,17 @@ export interface UndiciTransportOptions {
   readonly ca?: string;
   /** Connect timeout (TCP + TLS), in milliseconds. Default 10 s. */
   readonly connectTimeoutMs?: number;
-  /** Use this dispatcher instead of creating an Agent (it is then not closed by `close()`). */
+  /** Use this dispatcher instead of the transport's own pools (it is then not closed by `close()`). */
   readonly dispatcher?: Dispatcher;
   /** Names the CA setting in errors. */
   readonly caSettingName?: string;
+  /**
+   * Sockets kept per origin at most; requests beyond wait for a free one. The client passes its concurrency
+   * limit, so the pool never opens a connection it cannot keep busy. Default (or Infinity): no cap.
+   */
+  readonly maxConnectionsPerOrigin?: number;
+  /** How long an idle socket is kept (capped by the server's own keep-alive hint). Default 10 s. */
+  readonly keepAliveTimeoutMs?: number;
 }
 
 /** Reads a CA given as PEM text or as a file path. */
@@ -72,30 +94,37 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
 }
 
 export class UndiciTransport implements OvhTransport {
-  private readonly dispatcher: Dispatcher;
-  private readonly ownsDispatcher: boolean;
+  private readonly external: Dispatcher | undefined;
+  private readonly pools = new Map<string, Pool>();
+  private readonly extraCa: string | undefined;
+  private readonly connectTimeoutMs: number;
+  private readonly maxConnections: number | null;
+  private readonly keepAliveTimeoutMs: number;
+  private plainConnector: buildConnector.connector | undefined;
+  private tlsConnector: buildConnector.connector | undefined;
+  private opened = 0;
+  private contexts = 0;
+  private closing = false;
 
   constructor(options: UndiciTransportOptions = {}) {
-    if (options.dispatcher) {
-      this.dispatcher = options.dispatcher;
-      this.ownsDispatcher = false;
-    } else {
-      const extraCa = options.ca === undefined ? undefined : loadCa(options.ca, options.caSettingName);
-      this.dispatcher = new Agent({
-        keepAliveTimeout: 10_000,
-        keepAliveMaxTimeout: 60_000,
-        connect: {
-          timeout: options.connectTimeoutMs ?? 10_000,
-          ...(extraCa === undefined ? {} : { ca: [...rootCertificates, extraCa] }),
-        },
-      });
-      this.ownsDispatcher = true;
-    }
+    this.external = options.dispatcher;
+    // Read (and validate) the CA now: a wrong path fails at configuration, not at the first request.
+    this.extraCa =
+      options.dispatcher || options.ca === undefined ? undefined : loadCa(options.ca, options.caSettingName);
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    const max = options.maxConnectionsPerOrigin;
+    if (max !== undefined && !(max >= 1)) throw new RangeError("maxConnectionsPerOrigin must be ≥ 1");
+    this.maxConnections = max === undefined || max === Infinity ? null : Math.floor(max);
+    this.keepAliveTimeoutMs = options.keepAliveTimeoutMs ?? 10_000;
+  }
+
+  stats(): TransportStats {
+    return { connectionsOpened: this.opened, secureContextsBuilt: this.contexts };
   }
 
   async send(request: TransportRequest): Promise<TransportResponse> {
     const url = new URL(request.url);
-    const response = await this.dispatcher.request({
+    const response = await this.dispatcherFor(url.origin).request({
       origin: url.origin,
       path: url.pathname + url.search,
       method: request.method as Dispatcher.HttpMethod,
@@ -109,6 +138,43 @@ export class UndiciTransport implements OvhTransport {
   }
 
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    this.closing = true;
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(pools.map((pool) => pool.close()));
+  }
+
+  private dispatcherFor(origin: string): Dispatcher {
+    if (this.external) return this.external;
+    let pool = this.pools.get(origin);
+    if (!pool) {
+      if (this.closing) throw Object.assign(new Error("the transport is closed"), { code: "UND_ERR_CLOSED" });
+      pool = new Pool(origin, {
+        connections: this.maxConnections,
+        keepAliveTimeout: this.keepAliveTimeoutMs,
+        keepAliveMaxTimeout: Math.max(60_000, this.keepAliveTimeoutMs),
+        connect: (opts, callback) => this.connect(opts, callback),
+      });
+      this.pools.set(origin, pool);
+    }
+    return pool;
+  }
+
+  /** Every socket goes through here: counted, and TLS ones share one secure context (and session cache). */
+  private connect(opts: buildConnector.Options, callback: buildConnector.Callback): void {
+    this.opened += 1;
+    if (opts.protocol !== "https:") {
+      this.plainConnector ??= buildConnector({ timeout: this.connectTimeoutMs });
+      this.plainConnector(opts, callback);
+      return;
+    }
+    if (!this.tlsConnector) {
+      const secureContext = tls.createSecureContext(
+        this.extraCa === undefined ? {} : { ca: [...tls.rootCertificates, this.extraCa] },
+      );
+      this.contexts += 1;
+      this.tlsConnector = buildConnector({ timeout: this.connectTimeoutMs, secureContext });
+    }
+    this.tlsConnector(opts, callback);
   }
 }
