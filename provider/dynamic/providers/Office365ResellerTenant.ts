@@ -1,0 +1,4 @@
+/** The Office365ResellerTenant dynamic provider: this module's exports are what Pulumi references from state (see ../lazyProvider). */
+import { OvhOfficeDynamicProvider } from "../lazyProvider";
+
+export = new OvhOfficeDynamicProvider("Office365ResellerTenant");
