@@ -88,7 +88,7 @@ describe("resolveOvhConfig", () => {
     expect(config.auth.applicationSecret).toBe(SECRET_AS);
     expect(config.auth.consumerKey).toBe(SECRET_CK);
     expect(config.limits).toEqual({
-      ratePerSecond: 1,
+      ratePerSecond: Infinity,
       burst: 60,
       maxConcurrency: 8,
       timeoutMs: 30000,

@@ -28,18 +28,26 @@ describe("RequestLimiter", () => {
     expect(granted).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
-  it("defaults to 1 request/second with a burst of 60 and 8 in flight", async () => {
+  it("defaults to no rate limit and 8 in flight", async () => {
     const clock = new FakeClock();
     const limiter = new RequestLimiter({ clock, maxConcurrency: Infinity });
+    const { granted } = track(limiter, 500);
+    await flush();
+    expect(granted).toHaveLength(500);
+    const capped = new RequestLimiter({ clock });
+    const second = track(capped, 10);
+    await flush();
+    expect(second.granted).toHaveLength(8);
+  });
+
+  it("with a rate set, lets the default burst of 60 through, then one per 1/rate seconds", async () => {
+    const clock = new FakeClock();
+    const limiter = new RequestLimiter({ clock, ratePerSecond: 1, maxConcurrency: Infinity });
     const { granted } = track(limiter, 62);
     await flush();
     expect(granted).toHaveLength(60);
     await clock.advance(1000);
     expect(granted).toHaveLength(61);
-    const capped = new RequestLimiter({ clock });
-    const second = track(capped, 10);
-    await flush();
-    expect(second.granted).toHaveLength(8);
   });
 
   it("caps concurrency and serves waiters in FIFO order", async () => {
