@@ -69,13 +69,21 @@ import {
   type Licence,
 } from "./licences";
 import {
-  AmbiguousOrderError,
-  claimSubscription,
-  lookForOrder,
-  orderLockKeys,
+  describeDuration,
+  DoubtfulProductError,
+  graceEndsAt,
   orderLookWindowMs,
   pendingOrderGraceMs,
-  provesNothingHappened,
+  pendingOrderMarker,
+  provesNotExecuted,
+  sendBilledCall,
+  UnconfirmedOrderError,
+} from "./orderOnce";
+import {
+  claimSubscription,
+  isClaimedSubscription,
+  lookForOrder,
+  orderLockKeys,
   sendOrder,
   takeSnapshot,
   type OrderEvidence,
@@ -220,7 +228,7 @@ export interface SubscriptionOutputs {
   readonly pendingOrderKnownTaskIds: number[] | null;
 }
 
-export const PENDING_ORDER_PREFIX = "pending-order:";
+export { PENDING_ORDER_PREFIX } from "./orderOnce";
 export const PENDING_STATUS = "orderPending";
 
 export function resourceId(tenant: string, subscriptionId: number): string {
@@ -641,12 +649,13 @@ function pendingOf(
 }
 
 /** Thrown inside the order logic: OVH may hold the order; the caller records it as a partial create. */
-class UnconfirmedOrder extends Error {
-  constructor(
-    message: string,
-    readonly pending: PendingOrder,
-  ) {
-    super(message);
+class UnconfirmedOrder extends UnconfirmedOrderError<PendingOrder> {
+  constructor(message: string, pending: PendingOrder) {
+    super(message, pending.marker, pending);
+  }
+
+  get pending(): PendingOrder {
+    return this.record;
   }
 }
 
@@ -659,7 +668,7 @@ class UnconfirmedOrder extends Error {
  * new id of unknown licence (1 normally). Throws UnconfirmedOrder when OVH may hold an order it did not confirm,
  * a plain error when nothing was ordered.
  */
-async function orderOnce(ctx: ResourceContext, intent: OrderIntent): Promise<OfficeSubscription> {
+async function orderAndIdentify(ctx: ResourceContext, intent: OrderIntent): Promise<OfficeSubscription> {
   const label = describeIntent(intent);
   let snapshot: OrderSnapshot;
   try {
@@ -667,21 +676,23 @@ async function orderOnce(ctx: ResourceContext, intent: OrderIntent): Promise<Off
   } catch (error) {
     throw inContext(`Preparing the order of ${label} (nothing was ordered)`, error);
   }
-  const marker = `${PENDING_ORDER_PREFIX}${intent.tenant}:${intent.licence.id}:${Date.parse(snapshot.orderedAt)}`;
+  const marker = pendingOrderMarker(intent.tenant, intent.licence.id, Date.parse(snapshot.orderedAt));
   ctx.log?.info(`Ordering ${label}.`);
-  let task: OfficeTask;
-  try {
-    task = await sendOrder(ctx, intent);
-  } catch (error) {
-    if (provesNothingHappened(error))
-      throw inContext(`Ordering ${label} was refused by OVH; nothing was ordered`, error, refusalHint(error));
+  const sent = await sendBilledCall(
+    () => sendOrder(ctx, intent),
+    (error) =>
+      inContext(`Ordering ${label} was refused by OVH; nothing was ordered`, error, refusalHint(error)),
+  );
+  if (sent.kind === "mayHaveActed") {
     ctx.log?.warn(
-      `The answer to the order of ${label} was lost (${message(error)}); looking at OVH before anything else.`,
+      `The answer to the order of ${label} could not be used (${message(sent.error)}); OVH may have taken it: looking at OVH before anything else.`,
     );
-    return await recoverLostAnswer(ctx, intent, { marker, snapshot, taskId: null }, error);
+    return await recoverLostAnswer(ctx, intent, { marker, snapshot, taskId: null }, sent.error);
   }
+  const task = sent.answer;
+  let finished: OfficeTask;
   try {
-    await waitForTask(ctx, intent.tenant, task);
+    finished = await waitForTask(ctx, intent.tenant, task);
   } catch (error) {
     if (error instanceof TaskFailedError)
       throw inContext(`Ordering ${label} failed at OVH; nothing was ordered`, error);
@@ -692,17 +703,12 @@ async function orderOnce(ctx: ResourceContext, intent: OrderIntent): Promise<Off
   }
   // The task is done: look for its subscription (normally found at the first look; the window only covers a
   // list that lags behind the task).
-  const evidence = await lookOrUnconfirmed(
-    ctx,
-    intent,
-    { marker, snapshot, taskId: task.id },
-    orderLookWindowMs(),
-    false,
-  );
+  const pending: PendingOrder = { marker, snapshot, taskId: task.id };
+  const evidence = await lookOrUnconfirmed(ctx, intent, pending, orderLookWindowMs(), finished);
   if (evidence.kind === "subscription") return evidence.subscription;
   throw new UnconfirmedOrder(
-    `OVH finished the order of ${label} (task ${task.id}), but the new subscription is not visible yet`,
-    { marker, snapshot, taskId: task.id },
+    `OVH finished the order of ${label} (task ${task.id}), but the new subscription is not visible yet${ignoredText(evidence)}`,
+    pending,
   );
 }
 
@@ -715,45 +721,57 @@ async function recoverLostAnswer(
   const evidence = await lookOrUnconfirmed(ctx, intent, pending, orderLookWindowMs());
   if (evidence.kind === "subscription") {
     ctx.log?.info(
-      `The order of ${describeIntent(intent)} did reach OVH: subscription ${evidence.subscription.id}.`,
+      `The order of ${describeIntent(intent)} did reach OVH: subscription ${evidence.subscription.id} (${evidence.because}).`,
     );
     return evidence.subscription;
   }
   throw new UnconfirmedOrder(
-    `The answer to the order of ${describeIntent(intent)} was lost (${message(cause)}), and OVH shows no trace of it yet`,
+    `The answer to the order of ${describeIntent(intent)} could not be used (${message(cause)}), and OVH shows no trace of it yet${ignoredText(evidence)}`,
     pending,
   );
 }
 
-/** lookForOrder, where any failure to look becomes "unconfirmed" (the order may exist). */
+/**
+ * lookForOrder from the operation that sent the order (it holds the order locks), where anything but the product
+ * becomes "unconfirmed" (the order may exist): a failure to look, a failed task (only from the order's own task,
+ * which the caller follows itself), or several candidates.
+ */
 async function lookOrUnconfirmed(
   ctx: ResourceContext,
   intent: OrderIntent,
   pending: PendingOrder,
   windowMs: number,
-  followTask = true,
+  finishedTask?: OfficeTask,
 ): Promise<OrderEvidence> {
+  let evidence: OrderEvidence;
   try {
-    const evidence = await lookForOrder(ctx, intent, pending.snapshot, {
-      taskId: followTask ? pending.taskId : null,
+    evidence = await lookForOrder(ctx, intent, pending.snapshot, {
+      taskId: pending.taskId,
+      ...(finishedTask ? { finishedTask } : {}),
       windowMs,
+      sameOperation: true,
     });
-    if (evidence.kind === "subscription") {
-      claimSubscription(ctx, intent.tenant, evidence.subscription.id);
-      // The subscription may still carry the order's task: nothing to wait for, its seats are there.
-    }
-    return evidence;
   } catch (error) {
-    if (error instanceof AmbiguousOrderError) throw new UnconfirmedOrder(error.message, pending);
     throw new UnconfirmedOrder(
       `Looking for the order of ${describeIntent(intent)} failed: ${message(error)}`,
       pending,
     );
   }
+  if (evidence.kind === "subscription") claimSubscription(intent.tenant, evidence.subscription.id);
+  if (evidence.kind === "doubt")
+    throw new UnconfirmedOrder(
+      `Several new subscriptions could be the product of the order of ${describeIntent(intent)}: ${evidence.candidates.join("; ")}. ` +
+        "They were probably ordered at the same time outside this Pulumi run; the provider does not guess",
+      pending,
+    );
+  return evidence;
 }
 
-function duration(ms: number): string {
-  return ms >= 120_000 ? `${Math.round(ms / 60_000)} minutes` : `${Math.round(ms / 1000)} seconds`;
+/** " (not taken: …)" for new subscriptions that contradict the order, so the user sees what was seen. */
+function ignoredText(evidence: OrderEvidence): string {
+  return evidence.kind === "none" && evidence.ignored.length > 0
+    ? ` (new subscriptions seen but not taken, as they contradict the order: ${evidence.ignored.join("; ")})`
+    : "";
 }
 
 function describeIntent(intent: OrderIntent): string {
@@ -779,8 +797,9 @@ function refusalHint(error: unknown): string | undefined {
 function unconfirmedText(error: UnconfirmedOrder): string {
   return (
     `${error.message}.\nThe resource is kept in the Pulumi state as ${error.pending.marker} so that the order is never sent twice: ` +
-    `the next \`pulumi up\` (or \`pulumi refresh\`) looks for it again at OVH and adopts it; it orders again only when OVH shows no ` +
-    `trace of this order ${duration(pendingOrderGraceMs())} after it was sent, or its task failed.`
+    `the next \`pulumi up\` (or \`pulumi refresh\`) looks for it again at OVH and takes it only with proof that it is this order's; ` +
+    `it orders again only when OVH shows no trace of this order ${describeDuration(pendingOrderGraceMs())} after it was sent, or its task failed. ` +
+    "If you know which subscription this order produced, set existingSubscriptionId to its id on this resource and run `pulumi up`."
   );
 }
 
@@ -894,7 +913,7 @@ async function applyQuantity(
     try {
       task = await csp2.changeSubscriptionQuantity(ctx.ovh, tenant, subscriptionId, { quantity });
     } catch (error) {
-      const hint = provesNothingHappened(error)
+      const hint = provesNotExecuted(error)
         ? refusalHint(error)
         : "OVH may have applied the change: the next `pulumi up` reads the live seat count first and does not repeat a change that is already there.";
       throw inContext(`Changing the seats of ${label} from ${live.quantity} to ${quantity}`, error, hint);
@@ -929,35 +948,92 @@ async function followPending(
 // Pending orders (update, read, delete)
 
 type PendingResolution =
-  | { readonly kind: "found"; readonly subscription: OfficeSubscription }
+  | { readonly kind: "found"; readonly subscription: OfficeSubscription; readonly because: string }
   | { readonly kind: "neverTaken"; readonly reason: string }
   | { readonly kind: "undetermined"; readonly retryAfter: Date };
 
-/** Applies the evidence rule (see the top of the module). Calls: one look series (lookForOrder). */
+/**
+ * Applies the evidence rule to an order left unconfirmed by an earlier run (see the top of the module). Calls:
+ * one look series (lookForOrder). Throws DoubtfulProductError when new subscriptions could be the product but
+ * none provably is: they may belong to other resources, whose seats must never be touched on a guess.
+ */
 async function resolvePending(
   ctx: ResourceContext,
   intent: OrderIntent,
   pending: PendingOrder,
   windowMs: number,
 ): Promise<PendingResolution> {
-  const evidence = await lookForOrder(ctx, intent, pending.snapshot, { taskId: pending.taskId, windowMs });
+  const evidence = await lookForOrder(ctx, intent, pending.snapshot, {
+    taskId: pending.taskId,
+    windowMs,
+    sameOperation: false,
+  });
   if (evidence.kind === "subscription") {
-    claimSubscription(ctx, intent.tenant, evidence.subscription.id);
-    return { kind: "found", subscription: evidence.subscription };
+    claimSubscription(intent.tenant, evidence.subscription.id);
+    return { kind: "found", subscription: evidence.subscription, because: evidence.because };
   }
   if (evidence.kind === "failed")
     return {
       kind: "neverTaken",
       reason: `its task ${evidence.task.id} (${evidence.task.function}) ended in status "${evidence.task.status}"`,
     };
-  const sentAt = Date.parse(pending.snapshot.orderedAt);
-  const retryAfter = new Date((Number.isFinite(sentAt) ? sentAt : 0) + pendingOrderGraceMs());
+  if (evidence.kind === "doubt") throw doubtfulPending(intent, pending, evidence.candidates);
+  const retryAfter = graceEndsAt(pending.snapshot.orderedAt);
   if (Date.now() >= retryAfter.getTime())
     return {
       kind: "neverTaken",
-      reason: `OVH shows neither a new "${intent.licence.name}" subscription nor an order task since ${pending.snapshot.orderedAt}`,
+      reason: `OVH shows neither a new "${intent.licence.name}" subscription of ${intent.quantity} seat(s) nor an order task since ${pending.snapshot.orderedAt}`,
     };
   return { kind: "undetermined", retryAfter };
+}
+
+function doubtfulPending(
+  intent: OrderIntent,
+  pending: PendingOrder,
+  candidates: readonly string[],
+): DoubtfulProductError {
+  return new DoubtfulProductError(
+    `The order ${pending.marker} (${describeIntent(intent)}, sent at ${pending.snapshot.orderedAt}) is unconfirmed, and ` +
+      `${candidates.length === 1 ? "a new subscription has" : "new subscriptions have"} appeared since: ${candidates.join("; ")}. ` +
+      "Nothing proves that one of them is this order's product rather than another resource's or another order's, so " +
+      "nothing was ordered, changed or cancelled. To resolve it, check the tenant in the OVHcloud Control Panel, then either " +
+      "set existingSubscriptionId to the id of this order's subscription on this resource and run `pulumi up` (it is " +
+      "taken as it is), or, if none of them is this order's, remove this resource from the state (`pulumi state delete " +
+      "<urn>`) and run `pulumi up` to order it afresh.",
+    candidates,
+  );
+}
+
+/**
+ * The user names the product of the unconfirmed order (existingSubscriptionId): the proof the provider could not
+ * find. Checked like any adoption (exists, same licence, right parent); never another resource's.
+ */
+async function adoptNamedProduct(
+  ctx: ResourceContext,
+  intent: OrderIntent,
+  pending: PendingOrder,
+  subscriptionId: number,
+): Promise<OfficeSubscription> {
+  const label = `subscription ${subscriptionId} on tenant ${intent.tenant}`;
+  const live = await readLive(ctx, intent.tenant, subscriptionId);
+  const problems: string[] = [];
+  if (!live) problems.push("it does not exist at OVH");
+  else if (live.licenseId !== intent.licence.id)
+    problems.push(
+      `it is of licence ${live.licenseId}, where "${intent.licence.name}" (${intent.licence.id}) was ordered`,
+    );
+  if (isClaimedSubscription(intent.tenant, subscriptionId))
+    problems.push("another resource of this stack already holds it");
+  if (problems.length > 0 || !live)
+    throw new Error(
+      `existingSubscriptionId ${subscriptionId} cannot settle the unconfirmed order ${pending.marker}: ${problems.join("; ")}. ` +
+        "Give the id of the subscription this order produced, or remove existingSubscriptionId.",
+    );
+  claimSubscription(intent.tenant, subscriptionId);
+  ctx.log?.info(
+    `The unconfirmed order ${pending.marker} is settled as ${label}, as declared by existingSubscriptionId.`,
+  );
+  return live;
 }
 
 async function updatePending(
@@ -972,10 +1048,13 @@ async function updatePending(
   const settings = settingsOf(news);
   const label = describeIntent(intent);
   const adopted = await withLocks(orderLockKeys(intent), async (): Promise<OfficeSubscription> => {
+    if (news.existingSubscriptionId !== undefined)
+      return adoptNamedProduct(ctx, intent, pending, news.existingSubscriptionId);
     let resolution: PendingResolution;
     try {
       resolution = await resolvePending(ctx, intent, pending, orderLookWindowMs());
     } catch (error) {
+      if (error instanceof DoubtfulProductError) throw error;
       throw inContext(
         `Looking for the unconfirmed order ${pending.marker} (${label})`,
         error,
@@ -984,7 +1063,7 @@ async function updatePending(
     }
     if (resolution.kind === "found") {
       ctx.log?.info(
-        `The unconfirmed order ${pending.marker} did reach OVH: subscription ${resolution.subscription.id}.`,
+        `The unconfirmed order ${pending.marker} did reach OVH: subscription ${resolution.subscription.id} (${resolution.because}).`,
       );
       return resolution.subscription;
     }
@@ -992,7 +1071,7 @@ async function updatePending(
       throw new Error(
         `The order ${pending.marker} (${label}) sent at ${pending.snapshot.orderedAt} is still unconfirmed: OVH shows no trace of it yet, ` +
           `and it is too early to conclude it was never taken. Nothing was ordered again. Run \`pulumi up\` again after ` +
-          `${resolution.retryAfter.toISOString()}; if a new subscription appears meanwhile it is adopted instead.`,
+          `${resolution.retryAfter.toISOString()}.`,
       );
     // OVH never took it: order now (same locks held), with the declared (possibly changed) quantity.
     ctx.log?.warn(`The order ${pending.marker} never reached OVH (${resolution.reason}); ordering again.`);
@@ -1004,7 +1083,7 @@ async function updatePending(
       quantity: news.quantity,
     };
     try {
-      return await orderOnce(ctx, again);
+      return await orderAndIdentify(ctx, again);
     } catch (error) {
       if (error instanceof UnconfirmedOrder)
         throw new PartialCreateError(
@@ -1015,10 +1094,7 @@ async function updatePending(
       throw error;
     }
   });
-  const outs = outputsFrom(intent.tenant, adopted, intent.licence, {
-    ...settings,
-    existingSubscriptionId: null,
-  });
+  const outs = outputsFrom(intent.tenant, adopted, intent.licence, settings);
   if (news.quantity !== outs.quantity) return applyQuantity(ctx, outs, news.quantity);
   return outs;
 }
@@ -1069,6 +1145,10 @@ function replacementKeys(olds: SubscriptionInputs, news: SubscriptionInputs): st
 }
 
 function diff(_id: string, olds: SubscriptionOutputs, raw: SubscriptionInputs): DiffResult {
+  // The engine diffs every resource of the program: what each one holds is then never offered to another
+  // resource's unconfirmed order (see orderOnce.ts).
+  if (typeof olds.tenant === "string" && typeof olds.subscriptionId === "number")
+    claimSubscription(olds.tenant, olds.subscriptionId);
   const news = raw as Partial<SubscriptionInputs> & Record<string, unknown>;
   const replaces: string[] = [];
   const changed: string[] = [];
@@ -1111,7 +1191,9 @@ function diff(_id: string, olds: SubscriptionOutputs, raw: SubscriptionInputs): 
       olds.subscriptionId !== null &&
       olds.subscriptionId !== undefined &&
       (existing === null || existing === olds.subscriptionId);
-    if (sameObject) changed.push("existingSubscriptionId");
+    // Naming the product of an unconfirmed order settles that order in place (update), it orders nothing new.
+    const settlesPendingOrder = typeof olds.pendingOrderId === "string" && existing !== null;
+    if (sameObject || settlesPendingOrder) changed.push("existingSubscriptionId");
     else replaces.push("existingSubscriptionId");
   }
 
@@ -1147,7 +1229,7 @@ async function create(inputs: SubscriptionInputs, ctx: ResourceContext) {
     parentSubscriptionId: orNull(inputs.parentSubscriptionId),
   };
   try {
-    const subscription = await withLocks(orderLockKeys(intent), () => orderOnce(ctx, intent));
+    const subscription = await withLocks(orderLockKeys(intent), () => orderAndIdentify(ctx, intent));
     return {
       id: resourceId(tenant, subscription.id),
       outs: outputsFrom(tenant, subscription, licence, settings),
@@ -1178,7 +1260,7 @@ async function adopt(
     throw new Error(
       `Adopting subscription ${subscriptionId} on tenant ${tenant}: it does not exist at OVH. Fix existingSubscriptionId, or remove it to order a new subscription.`,
     );
-  claimSubscription(ctx, tenant, subscriptionId);
+  claimSubscription(tenant, subscriptionId);
   if (live.quantity !== inputs.quantity)
     ctx.log?.warn(
       `Adopted ${what(tenant, subscriptionId)} as it is, with ${live.quantity} seats; ${inputs.quantity} are declared. ` +
@@ -1211,7 +1293,7 @@ async function read(
   }
   const live = await readLive(ctx, tenant, subscriptionId);
   if (!live) return { id: undefined };
-  claimSubscription(ctx, tenant, subscriptionId);
+  claimSubscription(tenant, subscriptionId);
   const ref = await licenceRef(ctx, tenant, live.licenseId, hasOlds ? olds : undefined);
   let settings: Settings;
   if (hasOlds) {
@@ -1237,7 +1319,10 @@ async function read(
   return { id: resourceId(tenant, subscriptionId), props: outs, inputs: inputsFrom(outs) };
 }
 
-/** Refresh of an unconfirmed order: one look (no waiting, never an order); adopts what it finds, else keeps it. */
+/**
+ * Refresh of an unconfirmed order: one look (no waiting, never an order). Takes the product only with proof (see
+ * resolvePending); otherwise keeps the marker as it is, with a warning naming any candidates.
+ */
 async function readPending(
   id: string,
   olds: SubscriptionOutputs,
@@ -1251,6 +1336,7 @@ async function readPending(
     evidence = await lookForOrder(ctx, recorded.intent, recorded.pending.snapshot, {
       windowMs: 0,
       taskId: null,
+      sameOperation: false,
     });
   } catch (error) {
     ctx.log?.warn(
@@ -1258,8 +1344,10 @@ async function readPending(
     );
     return keep;
   }
+  if (evidence.kind === "doubt")
+    ctx.log?.warn(doubtfulPending(recorded.intent, recorded.pending, evidence.candidates).message);
   if (evidence.kind !== "subscription") return keep;
-  claimSubscription(ctx, olds.tenant, evidence.subscription.id);
+  claimSubscription(olds.tenant, evidence.subscription.id);
   const outs = outputsFrom(olds.tenant, evidence.subscription, recorded.intent.licence, {
     ...olds,
     existingSubscriptionId: null,
@@ -1349,7 +1437,7 @@ async function afterFailedCancel(
 ): Promise<OfficeTask | "gone"> {
   const label = what(tenant, subscriptionId);
   const conflict = error instanceof OvhApiError && error.status === 409;
-  const ambiguous = !provesNothingHappened(error);
+  const ambiguous = !provesNotExecuted(error);
   if (!conflict && !ambiguous) throw inContext(`Cancelling ${label}`, error);
   const live = await readLive(ctx, tenant, subscriptionId);
   if (!live) return "gone";
@@ -1379,6 +1467,8 @@ async function removePending(
   const resolution = await withLocks(orderLockKeys(intent), () =>
     resolvePending(ctx, intent, pending, orderLookWindowMs()),
   ).catch((error: unknown) => {
+    if (error instanceof DoubtfulProductError)
+      throw new DoubtfulProductError(`Cannot delete ${id}: ${error.message}`, error.candidates);
     throw inContext(`Looking for the unconfirmed order ${pending.marker} before deleting ${id}`, error);
   });
   if (resolution.kind === "found") {

@@ -1,14 +1,16 @@
 /**
  * Ordering a subscription exactly once: the snapshot taken before ordering, the order itself, and the "look"
  * that finds what an order produced (normally, or after OVH's answer was lost). The rules are explained at the
- * top of `subscription.ts`; this module holds the mechanics.
+ * top of `subscription.ts` and the general protocol in `orderOnce.ts`; this module holds the subscription-specific
+ * mechanics (what a snapshot is, what counts as a candidate, its contradictions and its proof).
  */
 import * as csp2 from "../api/csp2";
 import type { OfficeSubscription, OfficeTask } from "../api/csp2";
-import { OvhApiError, OvhConfigError, OvhNetworkError } from "../ovh/errors";
+import { OvhApiError } from "../ovh/errors";
 import type { OvhRequester } from "../ovh/request";
 import type { Licence } from "./licences";
 import { lockKeys } from "./keyedLock";
+import { claim, claimKeys, decideProduct, isClaimed, type ProductCandidate } from "./orderOnce";
 import { pollUntilSettled, PollTimeoutError } from "./poller";
 import { TaskFailedError, waitForTask } from "./tasks";
 import type { ResourceContext } from "./types";
@@ -34,16 +36,14 @@ export interface OrderSnapshot {
 
 /** What a look at OVH found about an order. */
 export type OrderEvidence =
-  | { readonly kind: "subscription"; readonly subscription: OfficeSubscription }
+  /** The order's product, and why we know (see `decideProduct`). */
+  | { readonly kind: "subscription"; readonly subscription: OfficeSubscription; readonly because: string }
   /** The order's own task ended in error or was cancelled: OVH did not create (nor bill) anything. */
   | { readonly kind: "failed"; readonly task: OfficeTask }
-  /** Nothing new of that licence, and no order-like task still running. */
-  | { readonly kind: "none" };
-
-/** Several new subscriptions could be the product of the order: the provider will not guess. */
-export class AmbiguousOrderError extends Error {
-  override readonly name = "AmbiguousOrderError";
-}
+  /** New subscriptions that could be the product, none provably: the caller stops and names them. */
+  | { readonly kind: "doubt"; readonly candidates: readonly string[] }
+  /** Nothing new that could be the product (`ignored`: new ones that contradict the order), no order task running. */
+  | { readonly kind: "none"; readonly ignored: readonly string[] };
 
 /** Keys serialising orders of one licence on one tenant (and tasks on an add-on's parent). */
 export function orderLockKeys(intent: OrderIntent): string[] {
@@ -70,33 +70,15 @@ export function sendOrder(ctx: ResourceContext, intent: OrderIntent): Promise<Of
     : csp2.orderSubscriptionAddon(ctx.ovh, intent.tenant, intent.parentSubscriptionId, order);
 }
 
-/**
- * True only when the failure proves OVH did not act on the request: an OVH refusal (4xx other than 408 and 429,
- * which the client retries), a request that provably never left, or a configuration error. Anything else
- * (connection reset or timeout after sending, 5xx, 408, an answer we could not parse) may hide a committed order.
- */
-export function provesNothingHappened(error: unknown): boolean {
-  if (error instanceof OvhApiError) return error.status < 500 && error.status !== 408 && error.status !== 429;
-  if (error instanceof OvhNetworkError) return !error.mayHaveReachedServer;
-  return error instanceof OvhConfigError;
-}
-
 // ---------------------------------------------------------------------------------------------------------
-// Subscriptions this process has already matched to a resource: never offered to another one.
+// Subscriptions a resource of this run holds are never offered to another one (see orderOnce.ts)
 
-const claimed = new WeakMap<OvhRequester, Set<string>>();
-
-export function claimSubscription(ctx: ResourceContext, tenant: string, subscriptionId: number): void {
-  let set = claimed.get(ctx.ovh);
-  if (!set) {
-    set = new Set();
-    claimed.set(ctx.ovh, set);
-  }
-  set.add(`${tenant}/${subscriptionId}`);
+export function claimSubscription(tenant: string, subscriptionId: number): void {
+  claim(claimKeys.subscription(tenant, subscriptionId));
 }
 
-function isClaimed(ctx: ResourceContext, tenant: string, subscriptionId: number): boolean {
-  return claimed.get(ctx.ovh)?.has(`${tenant}/${subscriptionId}`) ?? false;
+export function isClaimedSubscription(tenant: string, subscriptionId: number): boolean {
+  return isClaimed(claimKeys.subscription(tenant, subscriptionId));
 }
 
 /** A subscription's licence never changes: remembered so repeated looks do not GET the same ids again. */
@@ -129,20 +111,27 @@ const NOT_AN_ORDER = /quantity|delete|cancel|terminate|domain|password/i;
 
 type LookResult = OrderEvidence | { readonly kind: "task"; readonly task: OfficeTask };
 
+/** How a look relates to the order: in the operation that sent it, and the order's own finished task if known. */
+interface LookScope {
+  readonly sameOperation: boolean;
+  readonly orderTask: OfficeTask | undefined;
+}
+
 /**
  * One look: new subscriptions of the licence since the snapshot (1 GET for the list + 1 GET per new id whose
- * licence is not known yet), then, if none, order-like tasks started since the snapshot (1 GET for the list +
- * 1 GET per new task id).
+ * licence is not known yet), then, if none could be the product, order-like tasks started since the snapshot
+ * (1 GET for the list + 1 GET per new task id).
  */
 async function lookOnce(
   ctx: ResourceContext,
   intent: OrderIntent,
   snapshot: OrderSnapshot,
   followedTasks: ReadonlySet<number>,
+  scope: LookScope,
 ): Promise<LookResult> {
   const before = new Set(snapshot.subscriptionIds);
   const fresh = (await listCandidateIds(ctx, intent)).filter(
-    (id) => !before.has(id) && !isClaimed(ctx, intent.tenant, id),
+    (id) => !before.has(id) && !isClaimedSubscription(intent.tenant, id),
   );
   const candidates: OfficeSubscription[] = [];
   for (const id of fresh) {
@@ -158,8 +147,13 @@ async function lookOnce(
     rememberLicence(ctx, intent.tenant, subscription);
     if (subscription.licenseId === intent.licence.id) candidates.push(subscription);
   }
-  const found = pickCandidate(ctx, intent, candidates);
-  if (found) return { kind: "subscription", subscription: found };
+  const decision = decideProduct(
+    describeCandidates(intent, candidates, scope.orderTask),
+    scope.sameOperation,
+  );
+  if (decision.kind === "ours")
+    return { kind: "subscription", subscription: decision.object, because: decision.because };
+  if (decision.kind === "doubt") return decision;
 
   const knownTasks = new Set(snapshot.taskIds);
   const newTasks = (await csp2.listTasks(ctx.ovh, intent.tenant)).filter(
@@ -176,42 +170,58 @@ async function lookOnce(
     if (!NOT_AN_ORDER.test(task.function) && (task.status === "todo" || task.status === "doing"))
       return { kind: "task", task };
   }
-  return { kind: "none" };
+  return decision;
 }
 
+/** How far a subscription's creation date may lie outside its order task's dates (clock and rounding). */
+const TASK_WINDOW_SLACK_MS = 2 * 60_000;
+
 /**
- * The order's product among new subscriptions of the right licence: the only one, or the only one with the
- * ordered quantity. Several indistinguishable ones → AmbiguousOrderError (never a guess).
+ * The candidates as the order-once kernel sees them: a seat count other than the ordered one contradicts the
+ * order (OVH creates what was ordered; seats changed later come with a later task); a creation date inside the
+ * window of the order's own finished task is proof, when it is the only one.
  */
-export function pickCandidate(
-  ctx: ResourceContext | undefined,
+export function describeCandidates(
   intent: OrderIntent,
   candidates: readonly OfficeSubscription[],
-): OfficeSubscription | undefined {
-  if (candidates.length === 0) return undefined;
-  if (candidates.length === 1) {
-    const only = candidates[0] as OfficeSubscription;
-    if (only.quantity !== intent.quantity) {
-      ctx?.log?.warn(
-        `Subscription ${only.id} on tenant ${intent.tenant} (the new "${intent.licence.name}" subscription) has ` +
-          `${only.quantity} seats where ${intent.quantity} were ordered; the next \`pulumi up\` shows the difference.`,
-      );
-    }
-    return only;
-  }
-  const exact = candidates.filter((candidate) => candidate.quantity === intent.quantity);
-  if (exact.length === 1) return exact[0];
-  throw new AmbiguousOrderError(
-    `Several new "${intent.licence.name}" subscriptions appeared on tenant ${intent.tenant} since the order of ` +
-      `${intent.quantity} seats (ids ${candidates.map((c) => c.id).join(", ")}), probably ordered concurrently ` +
-      `outside this Pulumi run. The provider will not guess which one is this resource's: check them in the ` +
-      `OVHcloud Control Panel, then adopt the right one with existingSubscriptionId.`,
-  );
+  orderTask: OfficeTask | undefined,
+): ProductCandidate<OfficeSubscription>[] {
+  const start = orderTask ? Date.parse(orderTask.todoDate) : NaN;
+  const end = orderTask?.finishDate ? Date.parse(orderTask.finishDate) : NaN;
+  const inWindow = (s: OfficeSubscription): boolean => {
+    const created = Date.parse(s.creationDate);
+    return (
+      Number.isFinite(start) &&
+      Number.isFinite(end) &&
+      Number.isFinite(created) &&
+      created >= start - TASK_WINDOW_SLACK_MS &&
+      created <= end + TASK_WINDOW_SLACK_MS
+    );
+  };
+  const sameQuantity = candidates.filter((s) => s.quantity === intent.quantity);
+  const provable = sameQuantity.filter(inWindow);
+  return candidates.map((s) => ({
+    object: s,
+    label: `subscription ${s.id} (${s.quantity} seat(s), created ${s.creationDate})`,
+    ...(s.quantity === intent.quantity
+      ? {}
+      : { contradiction: `it has ${s.quantity} seat(s) where ${intent.quantity} were ordered` }),
+    ...(provable.length === 1 && provable[0] === s && orderTask
+      ? { proof: `it was created while the order's own task ${orderTask.id} ran` }
+      : {}),
+  }));
 }
 
 export interface LookOptions {
-  /** The order's own task, when OVH answered with it: followed first. */
+  /** The order's own task, when OVH answered with it: followed first; its dates can prove a candidate. */
   readonly taskId?: number | null;
+  /** The order's own task, already followed to `done` by the caller (saves looking it up again). */
+  readonly finishedTask?: OfficeTask;
+  /**
+   * True while the operation that sent the order holds its locks (no other resource of this run can have ordered
+   * the same licence meanwhile); false for a later run looking for an unconfirmed order.
+   */
+  readonly sameOperation: boolean;
   /** How long to keep looking when nothing shows yet (0 = a single look). */
   readonly windowMs: number;
   /** Upper bound when following a task that is still running. */
@@ -221,7 +231,8 @@ export interface LookOptions {
 /**
  * Looks for what an order produced. Follows the order's task when known, then looks (immediately, then with
  * the poller's backoff for up to `windowMs`) for a new subscription of the licence; an order-like task started
- * since the snapshot is followed to its end before looking again. Read-only: never orders anything.
+ * since the snapshot is followed to its end before looking again. Read-only: never orders anything. What is found
+ * is judged by the order-once kernel's rule (`decideProduct`).
  */
 export async function lookForOrder(
   ctx: ResourceContext,
@@ -232,25 +243,28 @@ export async function lookForOrder(
   const followed = new Set<number>();
   const taskCtx: ResourceContext =
     options.taskTimeoutMs === undefined ? ctx : { ...ctx, operationTimeoutMs: options.taskTimeoutMs };
-  if (options.taskId !== undefined && options.taskId !== null) {
+  let orderTask = options.finishedTask;
+  if (orderTask) followed.add(orderTask.id);
+  else if (options.taskId !== undefined && options.taskId !== null) {
     followed.add(options.taskId);
     const task = await getTaskIfAny(ctx, intent.tenant, options.taskId);
     if (task) {
       try {
-        await waitForTask(taskCtx, intent.tenant, task);
+        orderTask = await waitForTask(taskCtx, intent.tenant, task);
       } catch (error) {
         if (error instanceof TaskFailedError) return { kind: "failed", task: error.task };
         throw error;
       }
     }
   }
+  const scope: LookScope = { sameOperation: options.sameOperation, orderTask };
   const deadline = Date.now() + options.windowMs;
   for (let round = 0; round < 10; round += 1) {
-    let result = await lookOnce(ctx, intent, snapshot, followed);
+    let result = await lookOnce(ctx, intent, snapshot, followed, scope);
     if (result.kind === "none" && deadline - Date.now() > 0) {
       try {
         result = await pollUntilSettled({
-          look: () => lookOnce(ctx, intent, snapshot, followed),
+          look: () => lookOnce(ctx, intent, snapshot, followed, scope),
           isSettled: (look) => look.kind !== "none",
           timeoutMs: deadline - Date.now(),
           what: `the "${intent.licence.name}" order on tenant ${intent.tenant}`,
@@ -269,7 +283,7 @@ export async function lookForOrder(
       if (!(error instanceof TaskFailedError)) throw error;
     }
   }
-  return { kind: "none" };
+  return { kind: "none", ignored: [] };
 }
 
 async function getTaskIfAny(
@@ -283,26 +297,4 @@ async function getTaskIfAny(
     if (error instanceof OvhApiError && error.isGone) return undefined;
     throw error;
   }
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Tunables (environment, read at call time so tests and impatient users can change them)
-
-/** How long to keep looking for an order whose answer was lost, within one operation. Default 30 s. */
-export function orderLookWindowMs(env: Record<string, string | undefined> = process.env): number {
-  return nonNegative(env.OVH_OFFICE_ORDER_LOOK_WINDOW_MS, 30_000);
-}
-
-/**
- * How long after an unconfirmed order the provider keeps refusing to order again when OVH shows no trace of it.
- * Default 10 minutes.
- */
-export function pendingOrderGraceMs(env: Record<string, string | undefined> = process.env): number {
-  return nonNegative(env.OVH_OFFICE_PENDING_ORDER_GRACE_MS, 10 * 60_000);
-}
-
-function nonNegative(raw: string | undefined, fallback: number): number {
-  if (raw === undefined || raw.trim() === "") return fallback;
-  const value = Number(raw);
-  return Number.isFinite(value) && value >= 0 ? value : fallback;
 }

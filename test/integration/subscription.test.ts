@@ -16,6 +16,8 @@ import {
   getOrderableLicences,
   getUsageStatistics,
 } from "../../provider/resources/lookups";
+import { forgetClaims } from "../../provider/resources/orderOnce";
+import { garblingTransport } from "./garblingTransport";
 import { seededTenants, startTestSandbox, type TestSandbox } from "./support";
 
 const L = {
@@ -366,9 +368,22 @@ describe("no double order when OVH's answer is lost", () => {
 
       await env.control.clearFaults();
       await settle();
-      // The next `pulumi up`: a new process (fresh caches) calls update on the resource with an init error.
+      // The next `pulumi up`: a new process (fresh caches) calls update on the resource with an init error. The
+      // order's answer was lost, so nothing ties the new subscription to it (another resource could have ordered
+      // the same): it stops, naming the subscription and the way out, and changes nothing.
       const next = env.newContext();
-      const outs = await handler.update(error.id, error.properties, news, next.ctx);
+      const [landed] = await tenantSubscriptions();
+      const doubt = (await handler
+        .update(error.id, error.properties, news, next.ctx)
+        .catch((e: unknown) => e)) as Error;
+      expect(doubt.message).toContain(`subscription ${landed?.id} (4 seat(s)`);
+      expect(doubt.message).toMatch(/set existingSubscriptionId/);
+      expect(await mutating()).toEqual([`POST /saas/csp2/${tenant}/subscription`]);
+
+      // The user names it: settled in place (an update, not a replacement), still exactly one order.
+      const named = { ...news, existingSubscriptionId: landed?.id as number };
+      expect(handler.diff(error.id, error.properties, named).replaces).toEqual([]);
+      const outs = await handler.update(error.id, error.properties, named, next.ctx);
       expect(outs).toMatchObject({ pendingOrderId: null, quantity: 4, licenceId: L.businessBasic });
       expect(await mutating()).toEqual([`POST /saas/csp2/${tenant}/subscription`]);
       expect(await tenantSubscriptions()).toEqual([
@@ -376,11 +391,27 @@ describe("no double order when OVH's answer is lost", () => {
       ]);
       // And a further update is state-only.
       await env.control.clearCalls();
-      expect(handler.diff(error.id, outs, news).changes).toBe(false);
-      await handler.update(error.id, outs, news, next.ctx);
+      expect(handler.diff(error.id, outs, named).changes).toBe(false);
+      await handler.update(error.id, outs, named, next.ctx);
       expect(await mutating()).toEqual([]);
     });
   }
+
+  test("an unreadable 2xx answer to the order (a proxy page) is not taken for a refusal: exactly one order", async () => {
+    const transport = garblingTransport(env.sandbox.caCertPath);
+    const garbling = env.newContext({ clientOptions: { transport } });
+    transport.garbleNext((r) => r.method === "POST" && r.url.endsWith(`/saas/csp2/${tenant}/subscription`));
+    const news = await checked(inputs({ licenceId: L.businessBasic, quantity: 4 }));
+    const { outs } = await handler.create(news, garbling.ctx);
+    expect(transport.garbled).toBe(1);
+    expect(outs).toMatchObject({ subscriptionId: expect.any(Number), quantity: 4, pendingOrderId: null });
+    expect(garbling.log.warnings.join("\n")).toMatch(/may have taken it/);
+    expect(await mutating()).toEqual([`POST /saas/csp2/${tenant}/subscription`]);
+    expect(await tenantSubscriptions()).toEqual([
+      { id: outs.subscriptionId, licenseId: L.businessBasic, quantity: 4 },
+    ]);
+    await transport.close();
+  });
 
   test("request dropped before OVH acted: no reorder within the grace period, one reorder after it", async () => {
     await env.control.addFault({ kind: "reset", method: "POST", path: `/saas/csp2/${tenant}/subscription` });
@@ -587,5 +618,90 @@ describe("lookups (read-only)", () => {
       /billing period peaks of tenant csp2-nope: .*404/,
     );
     expect(await mutating()).toEqual([]);
+  });
+});
+
+describe("another resource's subscription is never taken over", () => {
+  /**
+   * Two resources of the same licence in one tenant. Run 1: A's order fails before OVH acts (503), A finds
+   * nothing and is recorded as pending; B is ordered normally. Run 2 (a new process) settles A.
+   */
+  async function runOne(bQuantity: number): Promise<{
+    a: PartialCreateError<SubscriptionOutputs>;
+    aNews: SubscriptionInputs;
+    bId: number;
+  }> {
+    await env.control.addFault({
+      kind: "status",
+      status: 503,
+      method: "POST",
+      path: `/saas/csp2/${tenant}/subscription`,
+    });
+    const aNews = await checked(inputs({ licenceId: L.businessBasic, quantity: 5 }));
+    const a = (await handler
+      .create(aNews, env.ctx)
+      .catch((e: unknown) => e)) as PartialCreateError<SubscriptionOutputs>;
+    expect(a).toBeInstanceOf(PartialCreateError);
+    const bNews = await checked(inputs({ licenceId: L.businessBasic, quantity: bQuantity }));
+    const b = await handler.create(bNews, env.ctx);
+    forgetClaims(); // run 2 is a new process: it knows nothing of run 1
+    return { a, aNews, bId: b.outs.subscriptionId as number };
+  }
+
+  test("a subscription with other seats: A orders its own after the grace period; B keeps its 40 seats", async () => {
+    const { a, aNews, bId } = await runOne(40);
+    const next = env.newContext();
+    // Refresh does not hand B's subscription to A.
+    const refreshed = await handler.read(a.id, a.properties, next.ctx);
+    expect(refreshed.props).toMatchObject({ pendingOrderId: a.id, subscriptionId: null });
+    // Within the grace period: nothing is ordered, nothing changed.
+    await expect(handler.update(a.id, a.properties, aNews, next.ctx)).rejects.toThrow(/still unconfirmed/);
+    process.env.OVH_OFFICE_PENDING_ORDER_GRACE_MS = "0";
+    await env.control.clearCalls();
+    const outs = await handler.update(a.id, a.properties, aNews, next.ctx);
+    expect(outs.subscriptionId).not.toBe(bId);
+    expect(await mutating()).toEqual([`POST /saas/csp2/${tenant}/subscription`]);
+    const live = await tenantSubscriptions();
+    expect(live).toEqual(
+      expect.arrayContaining([
+        { id: bId, licenseId: L.businessBasic, quantity: 40 },
+        { id: outs.subscriptionId, licenseId: L.businessBasic, quantity: 5 },
+      ]),
+    );
+    expect(live).toHaveLength(2);
+  });
+
+  test("a subscription with the same seats: A stops naming it; nothing ordered, changed or cancelled", async () => {
+    const { a, aNews, bId } = await runOne(5);
+    const next = env.newContext();
+    await env.control.clearCalls();
+    process.env.OVH_OFFICE_PENDING_ORDER_GRACE_MS = "0";
+    const error = (await handler
+      .update(a.id, a.properties, aNews, next.ctx)
+      .catch((e: unknown) => e)) as Error;
+    expect(error.message).toContain(`subscription ${bId} (5 seat(s)`);
+    expect(error.message).toMatch(/existingSubscriptionId/);
+    expect(error.message).toMatch(/pulumi state delete/);
+    // Destroying A does not cancel B's subscription either.
+    await expect(handler.delete(a.id, a.properties, next.ctx)).rejects.toThrow(`subscription ${bId}`);
+    expect(await mutating()).toEqual([]);
+    expect(await tenantSubscriptions()).toEqual([{ id: bId, licenseId: L.businessBasic, quantity: 5 }]);
+  });
+
+  test("B's subscription is claimed when the engine diffs B first: A's refresh and update never see it", async () => {
+    const { a, aNews, bId } = await runOne(5);
+    const next = env.newContext();
+    await env.control.clearCalls();
+    process.env.OVH_OFFICE_PENDING_ORDER_GRACE_MS = "0";
+    const bOuts = (await handler.read(`${tenant}/${bId}`, undefined, next.ctx)).props as SubscriptionOutputs;
+    handler.diff(
+      `${tenant}/${bId}`,
+      bOuts,
+      await checked(inputs({ licenceId: L.businessBasic, quantity: 5 })),
+    );
+    const outs = await handler.update(a.id, a.properties, aNews, next.ctx);
+    expect(outs.subscriptionId).not.toBe(bId);
+    expect(await mutating()).toEqual([`POST /saas/csp2/${tenant}/subscription`]);
+    expect(await tenantSubscriptions()).toHaveLength(2);
   });
 });

@@ -1,5 +1,5 @@
 /** Decision logic of the Subscription resource: input rules, diff, licence matching, order evidence. */
-import { OvhApiError, OvhConfigError, OvhNetworkError } from "../../../provider/ovh/errors";
+import { OvhApiError } from "../../../provider/ovh/errors";
 import type { OvhRequest, OvhRequester } from "../../../provider/ovh/request";
 import { PartialCreateError } from "../../../provider/resources/errors";
 import { isAcademicLicenceName, matchLicenceName, type Licence } from "../../../provider/resources/licences";
@@ -9,12 +9,8 @@ import {
   type SubscriptionInputs,
   type SubscriptionOutputs,
 } from "../../../provider/resources/subscription";
-import {
-  AmbiguousOrderError,
-  pickCandidate,
-  provesNothingHappened,
-  type OrderIntent,
-} from "../../../provider/resources/subscriptionOrders";
+import { decideProduct } from "../../../provider/resources/orderOnce";
+import { describeCandidates, type OrderIntent } from "../../../provider/resources/subscriptionOrders";
 import type { ResourceContext } from "../../../provider/resources/types";
 import { UNKNOWN } from "../../../provider/resources/unknown";
 
@@ -196,48 +192,67 @@ describe("licences", () => {
 });
 
 describe("order evidence", () => {
-  const netError = (mayHaveReachedServer: boolean) =>
-    new OvhNetworkError({ method: "POST", path: "/x", reason: "reset", mayHaveReachedServer });
-  const apiError = (status: number) =>
-    new OvhApiError({ status, method: "POST", path: "/x", body: { message: "m", errorClass: "C" } });
-
-  test.each([
-    [apiError(400), true],
-    [apiError(403), true],
-    [apiError(409), true],
-    [apiError(408), false],
-    [apiError(500), false],
-    [apiError(503), false],
-    [netError(false), true],
-    [netError(true), false],
-    [new OvhConfigError("bad"), true],
-    [new Error("answer did not parse"), false],
-  ])("provesNothingHappened(%s) = %s", (error, expected) =>
-    expect(provesNothingHappened(error)).toBe(expected),
-  );
-
   const intent: OrderIntent = {
     tenant: "t",
     licence: CATALOGUE[0] as Licence,
     quantity: 3,
     parentSubscriptionId: null,
   };
-  const sub = (id: number, quantity: number) => ({
+  const sub = (id: number, quantity: number, creationDate = "2026-01-01T00:00:10Z") => ({
     id,
     licenseId: 1,
     quantity,
     status: "active",
-    creationDate: "",
+    creationDate,
     taskPendingId: 0,
   });
+  const task = {
+    id: 77,
+    function: "createSubscription",
+    status: "done",
+    todoDate: "2026-01-01T00:00:00Z",
+    finishDate: "2026-01-01T00:00:20Z",
+  };
+  const decide = (subs: ReturnType<typeof sub>[], sameOperation: boolean, orderTask?: typeof task) =>
+    decideProduct(describeCandidates(intent, subs, orderTask), sameOperation);
 
-  test("picks the only candidate, or the only one with the ordered quantity", () => {
-    expect(pickCandidate(undefined, intent, [])).toBeUndefined();
-    expect(pickCandidate(undefined, intent, [sub(1, 5)])?.id).toBe(1);
-    expect(pickCandidate(undefined, intent, [sub(1, 5), sub(2, 3)])?.id).toBe(2);
+  test("in the ordering operation: the only new subscription with the ordered seats is the product", () => {
+    expect(decide([], true)).toMatchObject({ kind: "none" });
+    expect(decide([sub(1, 3)], true)).toMatchObject({ kind: "ours", object: { id: 1 } });
+    expect(decide([sub(1, 40), sub(2, 3)], true)).toMatchObject({ kind: "ours", object: { id: 2 } });
   });
+
+  test("a subscription whose seat count contradicts the order is never taken, even when it is the only one", () => {
+    const decision = decide([sub(1, 40)], true);
+    expect(decision).toEqual({
+      kind: "none",
+      ignored: [expect.stringMatching(/subscription 1 .*40 seat\(s\) where 3 were ordered/)],
+    });
+  });
+
   test("never guesses between identical candidates", () => {
-    expect(() => pickCandidate(undefined, intent, [sub(1, 3), sub(2, 3)])).toThrow(AmbiguousOrderError);
+    expect(decide([sub(1, 3), sub(2, 3)], true)).toEqual({
+      kind: "doubt",
+      candidates: [expect.stringMatching(/^subscription 1 /), expect.stringMatching(/^subscription 2 /)],
+    });
+  });
+
+  test("in a later run, a matching subscription without proof is a doubt, not an adoption", () => {
+    expect(decide([sub(1, 3)], false)).toMatchObject({ kind: "doubt" });
+  });
+
+  test("proof: the only matching subscription created while the order's own task ran", () => {
+    const inside = sub(1, 3, "2026-01-01T00:00:15Z");
+    const later = sub(2, 3, "2026-01-01T05:00:00Z");
+    expect(decide([inside, later], false, task)).toMatchObject({
+      kind: "ours",
+      object: { id: 1 },
+      because: expect.stringMatching(/task 77/),
+    });
+    // Two created within the task's window: nothing is proven.
+    expect(decide([inside, sub(3, 3, "2026-01-01T00:00:16Z")], false, task)).toMatchObject({ kind: "doubt" });
+    // A date OVH gives without a time cannot prove anything.
+    expect(decide([sub(4, 3, "not a date")], false, task)).toMatchObject({ kind: "doubt" });
   });
 
   test("resource ids", () => {
@@ -337,16 +352,36 @@ describe("pending order rules (fake OVH)", () => {
   });
   const posts = () => fake.requests.filter((line) => line.startsWith("POST"));
 
-  test("the order appeared → adopted, nothing ordered", async () => {
+  test("a matching subscription appeared, with no proof it is this order's → stops naming it; nothing ordered or changed", async () => {
     fake.subscriptions.set(8, { id: 8, licenseId: 1, quantity: 3 });
+    const error = await handler
+      .update("pending-order:t:1:1", pendingOlds(new Date().toISOString()), news, ctx)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/subscription 8 \(3 seat\(s\)/);
+    expect((error as Error).message).toMatch(/set existingSubscriptionId/);
+    expect((error as Error).message).toMatch(/pulumi state delete/);
+    expect(posts()).toEqual([]);
+  });
+
+  test("existingSubscriptionId names the product → settled in place, nothing ordered", async () => {
+    fake.subscriptions.set(18, { id: 18, licenseId: 1, quantity: 3 });
     const outs = await handler.update(
       "pending-order:t:1:1",
       pendingOlds(new Date().toISOString()),
-      news,
+      { ...news, existingSubscriptionId: 18 },
       ctx,
     );
-    expect(outs).toMatchObject({ subscriptionId: 8, pendingOrderId: null });
+    expect(outs).toMatchObject({ subscriptionId: 18, pendingOrderId: null });
     expect(posts()).toEqual([]);
+  });
+
+  test("naming the product of a pending order is an update, not a replacement", () => {
+    const olds = pendingOlds(new Date().toISOString());
+    expect(handler.diff("pending-order:t:1:1", olds, { ...news, existingSubscriptionId: 18 })).toMatchObject({
+      replaces: [],
+      changedKeys: ["existingSubscriptionId"],
+    });
   });
 
   test("no trace within the grace period → refused, nothing ordered", async () => {
@@ -356,7 +391,7 @@ describe("pending order rules (fake OVH)", () => {
     expect(posts()).toEqual([]);
   });
 
-  test("an order-like task still pending → waited for, not reordered", async () => {
+  test("an order-like task still pending → waited for, never reordered; what it made is not taken without proof", async () => {
     fake.pendingTasks = [55];
     const original = fake.request.bind(fake);
     let looks = 0;
@@ -378,8 +413,10 @@ describe("pending order rules (fake OVH)", () => {
       return original(req);
     };
     process.env.OVH_OFFICE_PENDING_ORDER_GRACE_MS = "0";
-    const outs = await handler.update("pending-order:t:1:1", pendingOlds("2020-01-01T00:00:00Z"), news, ctx);
-    expect(outs.subscriptionId).toBe(9);
+    await expect(
+      handler.update("pending-order:t:1:1", pendingOlds("2020-01-01T00:00:00Z"), news, ctx),
+    ).rejects.toThrow(/subscription 9 .*Nothing proves/);
+    expect(looks).toBeGreaterThanOrEqual(2);
     expect(posts()).toEqual([]);
   });
 

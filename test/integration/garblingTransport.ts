@@ -1,0 +1,44 @@
+/**
+ * A real HTTP transport to the sandbox that can spoil OVH's answers the way a proxy or a broken connection does
+ * on the way back: the request reaches the sandbox and is carried out, but the client gets a body it cannot read.
+ * This is what real OVH users meet and the sandbox itself never produces.
+ */
+import {
+  UndiciTransport,
+  type OvhTransport,
+  type TransportRequest,
+  type TransportResponse,
+} from "../../provider/ovh/transport";
+
+/** An HTML page a reverse proxy might answer with, status unchanged. */
+export const PROXY_PAGE = "<html><head><title>Gateway</title></head><body>Request processed.</body></html>";
+
+export interface GarblingTransport extends OvhTransport {
+  /** Spoils the answers of the next `times` requests that `match`; returns immediately. */
+  garbleNext(match: (request: TransportRequest) => boolean, times?: number): void;
+  /** How many answers were spoiled so far. */
+  readonly garbled: number;
+}
+
+export function garblingTransport(caCertPath: string | undefined): GarblingTransport {
+  const inner = new UndiciTransport(caCertPath ? { ca: caCertPath } : {});
+  const rules: Array<{ match: (request: TransportRequest) => boolean; left: number }> = [];
+  let garbled = 0;
+  return {
+    get garbled() {
+      return garbled;
+    },
+    garbleNext(match, times = 1) {
+      rules.push({ match, left: times });
+    },
+    async send(request): Promise<TransportResponse> {
+      const answer = await inner.send(request);
+      const rule = rules.find((r) => r.left > 0 && r.match(request));
+      if (!rule) return answer;
+      rule.left -= 1;
+      garbled += 1;
+      return { ...answer, headers: { ...answer.headers, "content-type": "text/html" }, body: PROXY_PAGE };
+    },
+    close: () => inner.close(),
+  };
+}
