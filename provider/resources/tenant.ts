@@ -38,6 +38,7 @@ import { orUnknown, validateInputs } from "./check";
 import { inContext, PartialCreateError } from "./errors";
 import { lockKeys, withLocks } from "./keyedLock";
 import type { ConfigurationValues } from "./orderConfiguration";
+import { claim, claimKeys, isPendingOrderMarker, pendingOrderMarker } from "./orderOnce";
 import { waitForTask } from "./tasks";
 import {
   CheckoutUnconfirmedError,
@@ -62,7 +63,6 @@ import { isUnknown } from "./unknown";
 
 export const TENANT_RESOURCE_TYPE = "Office365ResellerTenant";
 export const ADMIN_PORTAL_URL = "https://admin.microsoft.com";
-const PENDING_PREFIX = "pending-order:";
 
 // ---------------------------------------------------------------------------------------------
 // Inputs
@@ -240,13 +240,13 @@ const CONTACT_TENANT_FIELDS = [
 ] as const;
 
 export function isPendingId(id: string): boolean {
-  return id.startsWith(PENDING_PREFIX);
+  return isPendingOrderMarker(id);
 }
 
 function pendingId(record: OrderRecord): string {
   return record.orderId === null
-    ? `${PENDING_PREFIX}cart-${record.cartId}`
-    : `${PENDING_PREFIX}${record.orderId}`;
+    ? pendingOrderMarker(`cart-${record.cartId}`)
+    : pendingOrderMarker(record.orderId);
 }
 
 /** The tenant a resource addresses: its id, or `serviceName` once a pending order has been resolved. */
@@ -394,7 +394,10 @@ const ORDER_TIME_FIELDS = [
 ] as const;
 
 export function diffTenant(id: string, olds: Partial<TenantOutputs>, news: TenantInputs): DiffResult {
-  if (serviceNameOf(id, olds) === undefined) {
+  const held = serviceNameOf(id, olds);
+  // What each tenant resource of the program holds is never taken for another one's order (orderOnce.ts).
+  if (held !== undefined) claim(claimKeys.tenant(held));
+  if (held === undefined) {
     // The order is pending: only update may settle it (and it never orders again).
     return { changes: true, replaces: [], changedKeys: ["pendingOrder"] };
   }
@@ -463,6 +466,7 @@ async function adoptTenant(
   serviceName: string,
   ctx: ResourceContext,
 ): Promise<CreateResult<TenantOutputs>> {
+  claim(claimKeys.tenant(serviceName));
   return withLocks([lockKeys.tenant(serviceName)], async () => {
     const live = await readLive(ctx, serviceName);
     if (!live) {
@@ -570,7 +574,7 @@ async function completeOrder(
   try {
     await payIfNeeded(ctx, placed.orderId);
     await waitForDelivery(ctx, placed.orderId);
-    serviceName = await findServiceName(ctx, placed.orderId, placed.planCode);
+    serviceName = await findServiceName(ctx, placed, inputs.displayName ?? "");
   } catch (error) {
     throw new PartialCreateError(
       afterCheckoutMessage(`Following OVH order ${placed.orderId} (cart ${placed.cartId})`, error),
@@ -578,7 +582,7 @@ async function completeOrder(
       pending,
     );
   }
-  ctx.log?.info(`OVH order ${placed.orderId} delivered tenant ${serviceName}.`);
+  claim(claimKeys.tenant(serviceName));
 
   const base: TenantOutputs = { ...pending, serviceName, pendingOrder: null };
   let outs: TenantOutputs;

@@ -6,16 +6,20 @@
  * delivery → the service name from the order details → the tenant is `ok`.
  *
  * Everything before the checkout is free and undone by deleting the cart. The checkout is the only call that
- * bills, so its outcome must be known before anything else happens:
- * - it answers: the order id is known;
- * - it fails in a way that proves OVH did not act (4xx, connection refused): nothing was ordered, the cart is
- *   deleted and the error is surfaced;
- * - it fails ambiguously (answer lost, 5xx, 2xx without an order id): we look for the order among the
- *   account's recent orders, matching the plan code and every configuration value we sent. Found → we go on
- *   with it. Not found → `CheckoutUnconfirmedError`, which the tenant resource turns into a Pulumi partial
- *   create (`pending-order:cart-<cartId>`), so the next `pulumi up` looks again (`resumeCheckout`) instead of
- *   ordering again. Only when the cart is still open (not read-only, so OVH never turned it into an order) is
- *   the checkout of that same cart retried.
+ * bills, so its outcome must be known before anything else happens (the order-once rules, `orderOnce.ts`):
+ * - it answers with an order id: the order is known;
+ * - it fails in a way that proves OVH did not act (`provesNotExecuted`: a readable OVH 4xx other than 408/429,
+ *   a request that never left): nothing was ordered, the cart is deleted and the error is surfaced;
+ * - anything else (answer lost or unreadable, 5xx, 408, 429, 2xx without an order id, an unexpected error): we
+ *   look for the order among the account's recent orders, matching the plan code and every configuration value
+ *   we sent. Found → we go on with it. Not found → `CheckoutUnconfirmedError`, which the tenant resource turns
+ *   into a Pulumi partial create (`pending-order:cart-<cartId>`), so the next `pulumi up` looks again
+ *   (`resumeCheckout`) instead of ordering again; the cart is kept. Only when the cart is still open (not
+ *   read-only, so OVH never turned it into an order) is the checkout of that same cart retried.
+ *
+ * The delivered tenant's service name comes from two independent sources: the order line's `domain`, and the
+ * tenants that appeared on the account since the checkout (the list is taken right before it). Whichever answers
+ * is used and named in the log; when both answer and disagree, nothing is guessed.
  */
 import * as order from "../api/order";
 import type {
@@ -26,9 +30,16 @@ import type {
 } from "../api/order";
 import * as csp2 from "../api/csp2";
 import type { OfficeTenantWithIAM } from "../api/csp2";
-import { OvhResponseShapeError } from "../api/parse";
 import { OvhApiError, OvhNetworkError } from "../ovh/errors";
 import { inContext } from "./errors";
+import {
+  claim,
+  claimKeys,
+  isClaimed,
+  mayHaveExecuted,
+  pendingOrderMarker,
+  UnconfirmedOrderError,
+} from "./orderOnce";
 import { describeMissingLabels, planConfiguration, type ConfigurationValues } from "./orderConfiguration";
 import { pollUntilSettled } from "./poller";
 import { DEFAULT_TASK_TIMEOUT_MS } from "./tasks";
@@ -63,21 +74,26 @@ export interface OrderRecord {
   readonly configuration: ReadonlyArray<{ readonly label: string; readonly value: string }>;
   /** ISO date-time just before the checkout was sent. */
   readonly checkoutStartedAt: string;
+  /**
+   * The account's tenants right before the checkout: a tenant absent from it is a candidate for the delivered
+   * one (the second source of its service name). Absent in records written by older versions.
+   */
+  readonly tenantsBefore?: readonly string[];
   readonly waiveRetractationPeriod: boolean;
 }
 
 export type PlacedOrder = OrderRecord & { readonly orderId: number };
 
 /** The checkout may have created an order that could not be found: nothing may be ordered again blindly. */
-export class CheckoutUnconfirmedError extends Error {
-  override readonly name = "CheckoutUnconfirmedError";
-  constructor(
-    message: string,
-    readonly record: OrderRecord,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+export class CheckoutUnconfirmedError extends UnconfirmedOrderError<OrderRecord> {
+  constructor(message: string, record: OrderRecord, options?: { cause?: unknown }) {
+    super(message, pendingOrderMarker(`cart-${record.cartId}`), record, options);
   }
+}
+
+/** The checkout was refused in a way that proves OVH did not act: the cart may be thrown away. */
+class CheckoutRefusedError extends Error {
+  override readonly name = "CheckoutRefusedError";
 }
 
 /** The order exists (it was paid or may be paid) but did not reach a delivered tenant. */
@@ -206,14 +222,6 @@ export function durationDays(duration: string): number {
 // ---------------------------------------------------------------------------------------------
 // Cart → checkout
 
-/** True when a failed call may still have been carried out by OVH. */
-export function mayHaveBeenExecuted(error: unknown): boolean {
-  if (error instanceof OvhNetworkError) return error.mayHaveReachedServer;
-  if (error instanceof OvhApiError) return error.status >= 500 || error.status === 408;
-  // OVH answered 2xx, but not in the expected shape: the call was executed.
-  return error instanceof OvhResponseShapeError;
-}
-
 async function step<T>(action: string, run: () => Promise<T>, hint?: string): Promise<T> {
   try {
     return await run();
@@ -239,6 +247,7 @@ export async function placeOrder(ctx: ResourceContext, request: OrderRequest): P
   const cartId = cart.cartId;
   const inCart = `${what}, cart ${cartId}`;
   let checkoutSent = false;
+  let record: OrderRecord | undefined;
   try {
     await step(`${inCart}: assigning the cart to the account`, () => order.assignCart(ovh, cartId));
     const offers = await step(`${inCart}: listing csp2 offers`, () => order.listCsp2Offers(ovh, cartId));
@@ -278,8 +287,11 @@ export async function placeOrder(ctx: ResourceContext, request: OrderRequest): P
       order.previewCheckout(ovh, cartId),
     );
     ctx.log?.info(describePrice(request.displayName, choice, preview, request.waiveRetractationPeriod));
+    const tenantsBefore = await step(`${inCart}: listing the account's tenants before the checkout`, () =>
+      csp2.listTenants(ovh),
+    );
 
-    const record: OrderRecord = {
+    record = {
       cartId,
       orderId: null,
       ovhSubsidiary: request.ovhSubsidiary,
@@ -289,13 +301,25 @@ export async function placeOrder(ctx: ResourceContext, request: OrderRequest): P
       configuration: plan.configurations.map(({ label, value }) => ({ label, value })),
       checkoutStartedAt: new Date().toISOString(),
       waiveRetractationPeriod: request.waiveRetractationPeriod,
+      tenantsBefore,
     };
     checkoutSent = true;
     return await checkout(ctx, record);
   } catch (error) {
-    // Before the checkout, or after a checkout that provably did not happen, the cart is just litter.
-    if (!checkoutSent || !(error instanceof CheckoutUnconfirmedError)) await deleteCartQuietly(ctx, cartId);
-    throw error;
+    // Before the checkout, or after a checkout that provably did not happen, the cart is just litter. After a
+    // checkout that may have happened it is evidence: kept, and the order recorded as unconfirmed.
+    if (!checkoutSent || !record || error instanceof CheckoutRefusedError) {
+      await deleteCartQuietly(ctx, cartId);
+      throw error;
+    }
+    if (error instanceof CheckoutUnconfirmedError) throw error;
+    throw new CheckoutUnconfirmedError(
+      `${what}: the checkout of cart ${cartId} may have created an order, and following it up failed: ` +
+        `${error instanceof Error ? error.message : String(error)}. Nothing will be ordered again for this resource: the next ` +
+        `\`pulumi up\` looks for the order first. Check ${ORDERS_URL} meanwhile.`,
+      record,
+      { cause: error },
+    );
   }
 }
 
@@ -308,12 +332,13 @@ async function checkout(ctx: ResourceContext, record: OrderRecord): Promise<Plac
       waiveRetractationPeriod: record.waiveRetractationPeriod,
     });
   } catch (error) {
-    if (!mayHaveBeenExecuted(error)) {
-      throw inContext(
+    if (!mayHaveExecuted(error)) {
+      const refused = inContext(
         `Checking out cart ${record.cartId} (plan ${record.planCode}) failed; nothing was ordered`,
         error,
         "Fix the cause (payment method, contracts, configuration) and run `pulumi up` again.",
       );
+      throw new CheckoutRefusedError(refused.message, { cause: error });
     }
     return confirmAmbiguousCheckout(ctx, record, error);
   }
@@ -527,24 +552,104 @@ export async function waitForDelivery(ctx: ResourceContext, orderId: number): Pr
   );
 }
 
-/** The service name of the tenant an order delivered: the order line of our plan carries it as `domain`. */
+/**
+ * The service name of the tenant an order delivered, from two independent sources (calls: 1 + 2 per order line,
+ * then 1 + 1 per new tenant):
+ * 1. the order line of our plan, whose `domain` names the service (what OVH's order details carry today);
+ * 2. the tenants that appeared on the account since the checkout (`tenantsBefore`), not held by another resource
+ *    of this run, and, when several appeared, the one with our display name.
+ * The one that answers is used and named in the log. Both answering with different names, or several new tenants
+ * that cannot be told apart, stop the operation (nothing is guessed; the order is followed again next time).
+ */
 export async function findServiceName(
+  ctx: ResourceContext,
+  placed: PlacedOrder,
+  displayName: string,
+): Promise<string> {
+  const fromOrder = await serviceNameFromOrderLines(ctx, placed.orderId, placed.planCode);
+  const fromList = await serviceNameFromTenantList(ctx, placed, displayName);
+  const orderText = `OVH order ${placed.orderId}`;
+  if (fromOrder && fromList.kind === "one" && fromOrder !== fromList.serviceName)
+    throw new OrderNotCompletedError(
+      `${orderText} is delivered, but its order line names tenant ${fromOrder} while the tenant that appeared on the account ` +
+        `since the checkout is ${fromList.serviceName}. Check both in the OVHcloud Control Panel and set existingServiceName ` +
+        "to the one this order delivered, then run `pulumi up`.",
+      placed.orderId,
+    );
+  if (fromOrder) {
+    ctx.log?.info(
+      `${orderText} delivered tenant ${fromOrder} (named by the order line${fromList.kind === "one" ? "; the account's tenant list agrees" : ""}).`,
+    );
+    claim(claimKeys.tenant(fromOrder));
+    return fromOrder;
+  }
+  if (fromList.kind === "one") {
+    ctx.log?.info(
+      `${orderText} delivered tenant ${fromList.serviceName} (found as the new tenant on the account since the checkout; the order line names none).`,
+    );
+    claim(claimKeys.tenant(fromList.serviceName));
+    return fromList.serviceName;
+  }
+  const listText =
+    fromList.kind === "several"
+      ? `several tenants appeared on the account since the checkout and none can be told apart (${fromList.candidates.join(", ")})`
+      : fromList.kind === "unknown"
+        ? "the tenant list before the checkout is not recorded"
+        : "no new tenant is visible on the account yet";
+  throw new OrderNotCompletedError(
+    `${orderText} is delivered but the tenant cannot be named yet: none of its lines names the tenant of plan ${placed.planCode}, and ${listText}. ` +
+      "Nothing was ordered again; the next `pulumi up` looks again. If the tenant exists, set existingServiceName to its service name " +
+      "(OVHcloud Control Panel) and run `pulumi up`.",
+    placed.orderId,
+  );
+}
+
+async function serviceNameFromOrderLines(
   ctx: ResourceContext,
   orderId: number,
   planCode: string,
-): Promise<string> {
+): Promise<string | undefined> {
   const detailIds = await order.listOrderDetails(ctx.ovh, orderId);
   for (const detailId of detailIds) {
     const extension = await order.getOrderDetailExtension(ctx.ovh, orderId, detailId);
     if (extension.order.plan.code !== planCode) continue;
     const detail = await order.getOrderDetail(ctx.ovh, orderId, detailId);
-    if (detail.domain !== "" && detail.domain !== "*") return detail.domain;
+    const domain = typeof detail.domain === "string" ? detail.domain.trim() : "";
+    if (domain !== "" && domain !== "*") return domain;
   }
-  throw new OrderNotCompletedError(
-    `OVH order ${orderId} is delivered but none of its lines names the tenant of plan ${planCode}. ` +
-      "Find the tenant's service name in the OVHcloud Control Panel and set existingServiceName to it, then run `pulumi up`.",
-    orderId,
+  return undefined;
+}
+
+type ListAnswer =
+  | { readonly kind: "one"; readonly serviceName: string }
+  | { readonly kind: "several"; readonly candidates: readonly string[] }
+  | { readonly kind: "none" }
+  | { readonly kind: "unknown" };
+
+async function serviceNameFromTenantList(
+  ctx: ResourceContext,
+  placed: PlacedOrder,
+  displayName: string,
+): Promise<ListAnswer> {
+  if (!placed.tenantsBefore) return { kind: "unknown" };
+  const before = new Set(placed.tenantsBefore);
+  const fresh = (await csp2.listTenants(ctx.ovh)).filter(
+    (name) => !before.has(name) && !isClaimed(claimKeys.tenant(name)),
   );
+  if (fresh.length === 0) return { kind: "none" };
+  if (fresh.length === 1) return { kind: "one", serviceName: fresh[0] as string };
+  const named: string[] = [];
+  for (const name of fresh) {
+    try {
+      const tenant = await csp2.getTenant(ctx.ovh, name);
+      if (tenant.displayName === displayName) named.push(name);
+    } catch (error) {
+      if (!(error instanceof OvhApiError && error.isGone)) throw error;
+    }
+  }
+  return named.length === 1
+    ? { kind: "one", serviceName: named[0] as string }
+    : { kind: "several", candidates: fresh };
 }
 
 const TENANT_SETTLED = new Set(["ok", "suspended", "suspending"]);

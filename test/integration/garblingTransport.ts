@@ -14,22 +14,37 @@ import {
 export const PROXY_PAGE = "<html><head><title>Gateway</title></head><body>Request processed.</body></html>";
 
 export interface GarblingTransport extends OvhTransport {
-  /** Spoils the answers of the next `times` requests that `match`; returns immediately. */
+  /** Spoils the answers of the next `times` requests that `match` (an HTML page, status unchanged). */
   garbleNext(match: (request: TransportRequest) => boolean, times?: number): void;
-  /** How many answers were spoiled so far. */
+  /** Rewrites the answers of the next `times` requests that `match` (e.g. a field real OVH leaves empty). */
+  rewriteNext(
+    match: (request: TransportRequest) => boolean,
+    rewrite: (answer: TransportResponse) => TransportResponse,
+    times?: number,
+  ): void;
+  /** How many answers were spoiled or rewritten so far. */
   readonly garbled: number;
 }
 
 export function garblingTransport(caCertPath: string | undefined): GarblingTransport {
   const inner = new UndiciTransport(caCertPath ? { ca: caCertPath } : {});
-  const rules: Array<{ match: (request: TransportRequest) => boolean; left: number }> = [];
+  type Rewrite = (answer: TransportResponse) => TransportResponse;
+  const rules: Array<{ match: (request: TransportRequest) => boolean; rewrite: Rewrite; left: number }> = [];
+  const proxyPage: Rewrite = (answer) => ({
+    ...answer,
+    headers: { ...answer.headers, "content-type": "text/html" },
+    body: PROXY_PAGE,
+  });
   let garbled = 0;
   return {
     get garbled() {
       return garbled;
     },
     garbleNext(match, times = 1) {
-      rules.push({ match, left: times });
+      rules.push({ match, rewrite: proxyPage, left: times });
+    },
+    rewriteNext(match, rewrite, times = 1) {
+      rules.push({ match, rewrite, left: times });
     },
     async send(request): Promise<TransportResponse> {
       const answer = await inner.send(request);
@@ -37,7 +52,7 @@ export function garblingTransport(caCertPath: string | undefined): GarblingTrans
       if (!rule) return answer;
       rule.left -= 1;
       garbled += 1;
-      return { ...answer, headers: { ...answer.headers, "content-type": "text/html" }, body: PROXY_PAGE };
+      return rule.rewrite(answer);
     },
     close: () => inner.close(),
   };

@@ -1,6 +1,7 @@
 /**
  * Office365ResellerTenant against the real sandbox over HTTP, with the provider's real client.
  */
+import { garblingTransport } from "./garblingTransport";
 import { PartialCreateError } from "../../provider/resources/errors";
 import { tenantHandler, type TenantInputs, type TenantOutputs } from "../../provider/resources/tenant";
 import { startTestSandbox, type LoggedCall, type TestContext, type TestSandbox } from "./support";
@@ -58,11 +59,13 @@ const ORDER_CALLS = [
   "GET /order/cart/{cartId}/item/{itemId}/requiredConfiguration",
   "POST /order/cart/{cartId}/item/{itemId}/configuration", // ×10, collapsed
   "GET /order/cart/{cartId}/checkout",
+  "GET /saas/csp2", // the tenants before the checkout: the second source of the delivered tenant's name
   "POST /order/cart/{cartId}/checkout",
   "GET /me/order/{orderId}/status", // payment check, then delivery polling (collapsed)
   "GET /me/order/{orderId}/details",
   "GET /me/order/{orderId}/details/{detailId}/extension",
   "GET /me/order/{orderId}/details/{detailId}",
+  "GET /saas/csp2",
   "GET /saas/csp2/{sn}",
   "GET /saas/csp2/{sn}/serviceInfos",
 ];
@@ -319,6 +322,58 @@ describe("Office365ResellerTenant on the sandbox", () => {
       expect(await orderCount(env)).toBe(before + 1);
       expect((await env.control.calls({ method: "POST", path: "/order/cart/*/checkout" })).length).toBe(1);
       expect(env.log.warnings.some((w) => /may have created an order/.test(w))).toBe(true);
+    });
+
+    it("an unreadable 2xx checkout answer (a proxy page) is not a refusal: the order is found, one order in all", async () => {
+      const transport = garblingTransport(env.sandbox.caCertPath);
+      const garbling = env.newContext({ clientOptions: { transport } });
+      transport.garbleNext((r) => r.method === "POST" && /\/order\/cart\/[^/]+\/checkout$/.test(r.url));
+      const before = await orderCount(env);
+      const created = await tenantHandler.create(await lostInputs("proxy@northwind.example"), garbling.ctx);
+      expect(transport.garbled).toBe(1);
+      expect(created.outs.status).toBe("ok");
+      expect(await orderCount(env)).toBe(before + 1);
+      expect(garbling.log.warnings.some((w) => /may have created an order/.test(w))).toBe(true);
+      await transport.close();
+    });
+
+    it("a 429 on the checkout is never replayed blindly: pending, cart kept, the next run checks out that cart once", async () => {
+      const inputs = await lostInputs("limited@northwind.example");
+      await env.control.addFault({ kind: "rateLimit", method: "POST", path: "/order/cart/*/checkout" });
+      const before = await orderCount(env);
+      const error = await tenantHandler.create(inputs, env.ctx).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(PartialCreateError);
+      const partial = error as PartialCreateError<TenantOutputs>;
+      expect(partial.id).toMatch(/^pending-order:cart-/);
+      expect(await env.control.calls({ method: "DELETE", path: "/order/cart/*" })).toEqual([]);
+      expect((await env.control.calls({ method: "POST", path: "/order/cart/*/checkout" })).length).toBe(1);
+      expect(await orderCount(env)).toBe(before);
+      await env.control.clearFaults();
+      const outs = await tenantHandler.update(partial.id, partial.properties, inputs, env.newContext().ctx);
+      expect(outs.status).toBe("ok");
+      expect(await orderCount(env)).toBe(before + 1);
+      expect((await env.control.calls({ method: "POST", path: "/order/cart/*/checkout" })).length).toBe(2);
+    });
+
+    it("names the delivered tenant from the tenant list when the order line names none, and says so", async () => {
+      const transport = garblingTransport(env.sandbox.caCertPath);
+      const quiet = env.newContext({ clientOptions: { transport } });
+      transport.rewriteNext(
+        (r) => r.method === "GET" && /\/me\/order\/\d+\/details\/\d+$/.test(r.url),
+        (answer) => ({ ...answer, body: JSON.stringify({ ...JSON.parse(answer.body), domain: "" }) }),
+        10,
+      );
+      const created = await tenantHandler.create(await lostInputs("unnamed@northwind.example"), quiet.ctx);
+      expect(transport.garbled).toBeGreaterThan(0);
+      expect(created.outs.serviceName).toMatch(/^csp2-\d+$/);
+      expect(created.outs.status).toBe("ok");
+      expect(quiet.log.infos.join("\n")).toMatch(
+        new RegExp(`delivered tenant ${created.outs.serviceName} \\(found as the new tenant on the account`),
+      );
+      await transport.close();
     });
 
     it("records a pending order when it cannot be found, and the next run follows it: one order in all", async () => {

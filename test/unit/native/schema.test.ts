@@ -133,6 +133,7 @@ const TYPE_KEYS: Record<string, string[]> = {
     pricingMode: true,
     configuration: true,
     checkoutStartedAt: true,
+    tenantsBefore: true,
     waiveRetractationPeriod: true,
   }),
   "ovhoffice:index:ManagedDnsRecord": keysOf<ManagedRecord>()({

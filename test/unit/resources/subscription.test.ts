@@ -1,5 +1,5 @@
 /** Decision logic of the Subscription resource: input rules, diff, licence matching, order evidence. */
-import { OvhApiError } from "../../../provider/ovh/errors";
+import { OvhApiError, OvhNetworkError } from "../../../provider/ovh/errors";
 import type { OvhRequest, OvhRequester } from "../../../provider/ovh/request";
 import { PartialCreateError } from "../../../provider/resources/errors";
 import { isAcademicLicenceName, matchLicenceName, type Licence } from "../../../provider/resources/licences";
