@@ -151,7 +151,7 @@ clipboard_fork=github.com/tgummerer/clipboard@v0.0.0-20241001131231-d02d263e614e
 
 start=$(date +%s)
 log "first run: building pulumi $version and its Node language host from Go modules into $cache_dir."
-log "this happens once per version (about 15 minutes on 2 cores with cold Go caches, 1-2 minutes with a warm"
+log "this happens once per version (about 7-12 minutes on 2 cores with cold Go caches, 1-2 minutes with a warm"
 log "Go build cache); later runs reuse it instantly. Progress is printed every ${OVHOFFICE_PULUMI_PROGRESS_SECONDS:-30} s."
 
 mkdir -p "$work/src" "$work/bin"

@@ -29,6 +29,8 @@ die() {
 }
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+# shellcheck source=scripts/go-build-progress.sh
+source "$here/go-build-progress.sh"
 yaml_version="${OVHOFFICE_PULUMI_YAML_VERSION:-v1.30.0}"
 
 bin=$(bash "$here/pulumi-cli.sh" | tail -n 1) || die "scripts/pulumi-cli.sh could not provide a Pulumi CLI"
@@ -82,16 +84,19 @@ export GONOSUMDB="${GONOSUMDB:+$GONOSUMDB,}github.com/pulumi/pulumi,github.com/p
 
 yaml_cmd=github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
 start=$(date +%s)
-log "building $yaml_cmd@$yaml_version for pulumi $cli_version, with the pkg/sdk release its go.mod asks for (a few minutes)"
+log "first run: building $yaml_cmd@$yaml_version for pulumi $cli_version, with the pkg/sdk release its go.mod asks"
+log "for. This happens once (about 3-6 minutes on 2 cores); later runs reuse it from $bin."
 cd "$work"
 go mod init example.invalid/ovhoffice-yaml-host
 go mod edit -replace=github.com/atotto/clipboard=github.com/tgummerer/clipboard@v0.0.0-20241001131231-d02d263e614e
 go get -tool "$yaml_cmd@$yaml_version" ||
   die "cannot fetch github.com/pulumi/pulumi-yaml@$yaml_version from the Go module proxy" \
     "(set OVHOFFICE_PULUMI_YAML_VERSION to a release the proxy serves)"
-go build -p "${OVHOFFICE_PULUMI_GO_JOBS:-2}" -trimpath -tags "osusergo,grpcnotrace" \
-  -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=$yaml_version" \
-  -o "$work/pulumi-language-yaml" "$yaml_cmd"
+go_build_with_progress "pulumi-language-yaml" "$work/pulumi-language-yaml" "$yaml_cmd" \
+  -p "${OVHOFFICE_PULUMI_GO_JOBS:-2}" -trimpath -tags "osusergo,grpcnotrace" \
+  -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=$yaml_version" ||
+  die "compiling $yaml_cmd@$yaml_version failed (see go's errors above)." \
+    "Install the Pulumi CLI with its bundled YAML host, or set OVHOFFICE_PULUMI_YAML_VERSION to another release."
 # Publish atomically into the CLI's bin directory.
 mv -f "$work/pulumi-language-yaml" "$bin/pulumi-language-yaml.tmp.$$"
 mv -f "$bin/pulumi-language-yaml.tmp.$$" "$bin/pulumi-language-yaml"
