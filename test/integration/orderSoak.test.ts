@@ -1,0 +1,344 @@
+/**
+ * Fault soak of the Subscription handlers against the sandbox over real HTTP.
+ *
+ * Each cycle declares two subscriptions of the SAME licence in a fresh tenant (the case where one resource could
+ * take the other's subscription) and drives them the way the Pulumi engine does: create both, change both seat
+ * counts, delete both. Every operation that fails is retried on the next "run" (a new client and no in-memory
+ * claims, like a new `pulumi up`), with the state the engine would keep: nothing after a failed create, the
+ * partial state after a PartialCreateError, the old state after a failed update or delete. While faults are on,
+ * a seeded generator spoils mutating calls (refused before sending, 503 or 429 without acting, reset / 502 /
+ * unreadable 200 after OVH acted) and some reads; the last runs of each step are fault-free so the step settles.
+ *
+ * After each step the invariants users rely on are checked against the sandbox's own state:
+ * no double order (no live subscription that no resource holds), nothing lost (every created resource holds a
+ * live subscription), no foreign seat change (every resource's subscription has its declared seats and no two
+ * resources share one), no orphan after delete.
+ *
+ * Size: `SOAK_CYCLES` (default 4) and `SOAK_SEED` (default 1) for the bounded run in `npm test`; e.g.
+ * `SOAK_CYCLES=48 SOAK_SEED=7 npx jest test/integration/orderSoak.test.ts` for a long one. Figures are printed.
+ */
+import { PartialCreateError } from "../../provider/resources/errors";
+import { forgetClaims } from "../../provider/resources/orderOnce";
+import {
+  subscriptionHandler as handler,
+  type SubscriptionInputs,
+  type SubscriptionOutputs,
+} from "../../provider/resources/subscription";
+import {
+  UndiciTransport,
+  type OvhTransport,
+  type TransportRequest,
+  type TransportResponse,
+} from "../../provider/ovh/transport";
+import { PROXY_PAGE } from "./garblingTransport";
+import { startTestSandbox, type TestContext, type TestSandbox } from "./support";
+
+const CYCLES = positiveInt(process.env.SOAK_CYCLES, 4);
+const SEED = positiveInt(process.env.SOAK_SEED, 1);
+const BUSINESS_BASIC = 1001;
+/** Chance that a mutating call (order, seat change, cancel) is spoiled while faults are on. */
+const MUTATION_FAULT_RATE = 0.5;
+/** Chance that a read is spoiled while faults are on (the client retries reads once in these tests). */
+const READ_FAULT_RATE = 0.08;
+/** Runs per step with faults on, then fault-free runs until the step settles (at most). */
+const FAULTY_RUNS = 3;
+const MAX_RUNS = 8;
+
+function positiveInt(raw: string | undefined, fallback: number): number {
+  const value = Number(raw);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+}
+
+/** mulberry32: a small seeded generator, so a failing seed can be replayed. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type MutationFault =
+  "notSent" | "status503" | "status429" | "commitThenReset" | "commitThen502" | "commitThenUnreadable";
+const MUTATION_FAULTS: readonly MutationFault[] = [
+  "notSent",
+  "status503",
+  "status429",
+  "commitThenReset",
+  "commitThen502",
+  "commitThenUnreadable",
+];
+
+function networkError(code: string): Error {
+  return Object.assign(new Error(`soak: ${code}`), { code });
+}
+
+function ovhError(status: number, message: string): TransportResponse {
+  return {
+    status,
+    headers: { "content-type": "application/json", "x-ovh-queryid": `EU.soak.${status}` },
+    body: JSON.stringify({ class: "Server::SoakFault", message }),
+  };
+}
+
+/** A real transport to the sandbox that spoils calls while `on` is true. */
+class FaultyTransport implements OvhTransport {
+  on = false;
+  readonly injected = new Map<string, number>();
+  private readonly inner: UndiciTransport;
+
+  constructor(
+    caCertPath: string | undefined,
+    private readonly random: () => number,
+  ) {
+    this.inner = new UndiciTransport(caCertPath ? { ca: caCertPath } : {});
+  }
+
+  async send(request: TransportRequest): Promise<TransportResponse> {
+    const path = new URL(request.url).pathname;
+    const isCsp2 = path.includes("/saas/csp2/");
+    if (!this.on || !isCsp2) return this.inner.send(request);
+    if (request.method === "GET") {
+      if (this.random() >= READ_FAULT_RATE) return this.inner.send(request);
+      this.count("read503");
+      return ovhError(503, "soak: read unavailable");
+    }
+    if (this.random() >= MUTATION_FAULT_RATE) return this.inner.send(request);
+    const fault = MUTATION_FAULTS[Math.floor(this.random() * MUTATION_FAULTS.length)] as MutationFault;
+    this.count(fault);
+    switch (fault) {
+      case "notSent":
+        throw networkError("ECONNREFUSED");
+      case "status503":
+        return ovhError(503, "soak: unavailable, nothing done");
+      case "status429":
+        return { ...ovhError(429, "soak: too many requests"), headers: { "retry-after": "0" } };
+      case "commitThenReset":
+        await this.inner.send(request);
+        throw networkError("ECONNRESET");
+      case "commitThen502":
+        await this.inner.send(request);
+        return ovhError(502, "soak: bad gateway after acting");
+      case "commitThenUnreadable": {
+        const answer = await this.inner.send(request);
+        return { ...answer, headers: { "content-type": "text/html" }, body: PROXY_PAGE };
+      }
+    }
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+
+  get total(): number {
+    let sum = 0;
+    for (const n of this.injected.values()) sum += n;
+    return sum;
+  }
+
+  private count(kind: string): void {
+    this.injected.set(kind, (this.injected.get(kind) ?? 0) + 1);
+  }
+}
+
+/** What the engine keeps in state for one resource. */
+interface Held {
+  readonly name: string;
+  quantity: number;
+  id?: string;
+  outs?: SubscriptionOutputs;
+}
+
+interface Figures {
+  cycles: number;
+  operations: number;
+  failedAttempts: number;
+  doubtStops: number;
+  doubleOrders: number;
+  lost: number;
+  foreignSeatChanges: number;
+  orphans: number;
+  unsettled: number;
+}
+
+let env: TestSandbox;
+let transport: FaultyTransport;
+const random = seededRandom(SEED);
+
+beforeAll(async () => {
+  env = await startTestSandbox({
+    env: { OVH_OFFICE_ORDER_LOOK_WINDOW_MS: "300", OVH_OFFICE_PENDING_ORDER_GRACE_MS: "0" },
+  });
+  transport = new FaultyTransport(env.sandbox.caCertPath, random);
+});
+afterAll(async () => {
+  await transport.close();
+  await env.stop();
+});
+
+/** A new `pulumi up`: a new client on the faulty transport, and nothing remembered from the previous run. */
+function newRun(): TestContext {
+  forgetClaims();
+  return env.newContext({ clientOptions: { transport }, maxRetries: 1 });
+}
+
+async function liveSubscriptions(tenant: string): Promise<Map<number, number>> {
+  const { state } = await env.control.state();
+  const csp2 = state["csp2"] as {
+    subscriptions: Record<string, { id: number; serviceName: string; quantity: number; status?: string }>;
+  };
+  return new Map(
+    Object.values(csp2.subscriptions)
+      .filter((s) => s.serviceName === tenant && s.status !== "deleted" && s.status !== "cancelled")
+      .map((s) => [s.id, s.quantity]),
+  );
+}
+
+function inputsOf(tenant: string, held: Held): SubscriptionInputs {
+  return {
+    tenant,
+    licenceId: BUSINESS_BASIC,
+    quantity: held.quantity,
+    deletionPolicy: "cancel",
+    academicEligibilityAcknowledged: false,
+  };
+}
+
+/**
+ * Runs one step for every resource until each succeeds, as successive `pulumi up`s would. Returns the number of
+ * failed attempts. A DoubtfulProductError (the provider refusing to guess) is counted and left unresolved: with
+ * distinct seat counts per resource it must never happen.
+ */
+async function converge(
+  step: (held: Held, ctx: TestContext) => Promise<"done" | "again">,
+  resources: Held[],
+  figures: Figures,
+): Promise<void> {
+  const open = new Set(resources);
+  for (let run = 1; run <= MAX_RUNS && open.size > 0; run += 1) {
+    transport.on = run <= FAULTY_RUNS;
+    const ctx = newRun();
+    // The engine diffs every resource of the program before stepping.
+    for (const held of resources)
+      if (held.id && held.outs) handler.diff(held.id, held.outs, inputsOf(held.outs.tenant, held));
+    for (const held of [...open]) {
+      figures.operations += 1;
+      const outcome = await step(held, ctx).catch((error: unknown) => {
+        figures.failedAttempts += 1;
+        if (error instanceof Error && error.name === "DoubtfulProductError") figures.doubtStops += 1;
+        return "again" as const;
+      });
+      if (outcome === "done") open.delete(held);
+    }
+    transport.on = false;
+    await env.control.advanceTime(5_000); // tasks and orders started in this run finish before the next
+  }
+  figures.unsettled += open.size;
+}
+
+async function checkHeld(tenant: string, resources: Held[], figures: Figures): Promise<void> {
+  const live = await liveSubscriptions(tenant);
+  const held = resources.map((r) => r.outs?.subscriptionId ?? null);
+  const ids = held.filter((id): id is number => id !== null);
+  figures.lost += held.filter((id) => id === null || !live.has(id)).length;
+  figures.doubleOrders += [...live.keys()].filter((id) => !ids.includes(id)).length;
+  figures.foreignSeatChanges += new Set(ids).size < ids.length ? 1 : 0;
+  for (const r of resources) {
+    const id = r.outs?.subscriptionId;
+    if (typeof id === "number" && live.has(id) && live.get(id) !== r.quantity)
+      figures.foreignSeatChanges += 1;
+  }
+}
+
+test(`fault soak: ${CYCLES} create / seat change / delete cycles, seed ${SEED}`, async () => {
+  const figures: Figures = {
+    cycles: 0,
+    operations: 0,
+    failedAttempts: 0,
+    doubtStops: 0,
+    doubleOrders: 0,
+    lost: 0,
+    foreignSeatChanges: 0,
+    orphans: 0,
+    unsettled: 0,
+  };
+  for (let cycle = 0; cycle < CYCLES; cycle += 1) {
+    const tenant = (await env.control.createTenant({ displayName: `Soak ${SEED}-${cycle}` })).serviceName;
+    await env.control.advanceTime(5_000);
+    // Distinct seat counts: a resource can always tell its own product from the other's.
+    const resources: Held[] = [
+      { name: "a", quantity: 5 + cycle },
+      { name: "b", quantity: 40 + cycle },
+    ];
+
+    await converge(
+      async (held, run) => {
+        const news = inputsOf(tenant, held);
+        try {
+          const result =
+            held.id && held.outs
+              ? { id: held.id, outs: await handler.update(held.id, held.outs, news, run.ctx) }
+              : await handler.create(news, run.ctx);
+          held.id = result.id;
+          held.outs = result.outs;
+          return "done";
+        } catch (error) {
+          if (error instanceof PartialCreateError) {
+            held.id = error.id;
+            held.outs = error.properties as SubscriptionOutputs;
+          }
+          throw error;
+        }
+      },
+      resources,
+      figures,
+    );
+    await checkHeld(tenant, resources, figures);
+
+    for (const held of resources) held.quantity += 3;
+    await converge(
+      async (held, run) => {
+        const outs = held.outs as SubscriptionOutputs;
+        try {
+          held.outs = await handler.update(held.id as string, outs, inputsOf(tenant, held), run.ctx);
+          return "done";
+        } catch (error) {
+          if (error instanceof PartialCreateError) held.outs = error.properties as SubscriptionOutputs;
+          throw error;
+        }
+      },
+      resources,
+      figures,
+    );
+    await checkHeld(tenant, resources, figures);
+
+    await converge(
+      async (held, run) => {
+        await handler.delete(held.id as string, held.outs as SubscriptionOutputs, run.ctx);
+        return "done";
+      },
+      resources,
+      figures,
+    );
+    figures.orphans += (await liveSubscriptions(tenant)).size;
+    figures.cycles += 1;
+  }
+
+  const injected = Object.fromEntries([...transport.injected.entries()].sort());
+  console.log(
+    `order soak (seed ${SEED}): ${JSON.stringify({ ...figures, faultsInjected: transport.total, injected })}`,
+  );
+  expect(transport.total).toBeGreaterThan(0);
+  expect(figures).toMatchObject({
+    cycles: CYCLES,
+    doubleOrders: 0,
+    lost: 0,
+    foreignSeatChanges: 0,
+    orphans: 0,
+    unsettled: 0,
+    doubtStops: 0,
+  });
+}, 600_000);
