@@ -9,6 +9,7 @@ import { countCalls, type CallCount } from "./operations";
 import {
   measure,
   openEstateStack,
+  type OperationResult,
   resourcePhase,
   sampleProviderMemory,
   stateFootprint,
@@ -43,9 +44,19 @@ export interface ConvergenceRun {
   readonly phaseRatio: number;
   readonly peakProviderRssBytes: number;
   readonly footprint?: StateFootprint;
+  /** A no-op `pulumi preview` and a `pulumi refresh` of the converged estate (`steadyState` runs only). */
+  readonly noOpPreview?: SteadyOperation;
+  readonly refresh?: SteadyOperation;
   /** `pulumi preview` after changing one seat count: op counts (expected exactly one update). */
   readonly oneSeatChangePreview?: Record<string, number>;
   readonly sequentialMs?: number;
+}
+
+export interface SteadyOperation {
+  readonly calls: number;
+  readonly wallMs: number;
+  /** First resource step → last one finished, `same` steps included. */
+  readonly resourcePhaseMs: number;
 }
 
 export interface ConvergenceOptions {
@@ -60,6 +71,8 @@ export interface ConvergenceOptions {
   readonly seatChangePreview?: boolean;
   readonly sequential?: boolean;
   readonly footprint?: boolean;
+  /** After the up: a no-op preview and a refresh, with their calls and times. */
+  readonly steadyState?: boolean;
 }
 
 export async function converge(
@@ -112,6 +125,21 @@ export async function converge(
           );
         }
       }
+      const footprint = options.footprint ? await stateFootprint(bench.stack) : undefined;
+      let noOpPreview: SteadyOperation | undefined;
+      let refresh: SteadyOperation | undefined;
+      if (options.steadyState) {
+        const preview = await measure(sandbox, (onEvent) => bench.stack.preview({ onEvent }));
+        if (Object.keys(preview.ops).some((op) => op !== "same")) {
+          throw new Error(`${options.label}: the no-op preview planned ${JSON.stringify(preview.ops)}`);
+        }
+        noOpPreview = steady(preview);
+        const refreshed = await measure(sandbox, (onEvent) =>
+          bench.stack.refresh({ onEvent, ...(options.parallel ? { parallel: options.parallel } : {}) }),
+        );
+        if (refreshed.errors.length > 0) throw new Error(`${options.label}: ${refreshed.errors.join("\n")}`);
+        refresh = steady(refreshed);
+      }
       run = {
         label: options.label,
         subscriptions: options.subscriptions,
@@ -127,8 +155,10 @@ export async function converge(
         wallRatio: Number((result.wallMs / floorMs).toFixed(2)),
         phaseRatio: Number((phase.ms / floorMs).toFixed(2)),
         peakProviderRssBytes: mem.peakRssBytes,
-        footprint: options.footprint ? await stateFootprint(bench.stack) : undefined,
+        footprint,
         oneSeatChangePreview,
+        noOpPreview,
+        refresh,
       };
     } finally {
       await bench.workspace.cleanup();
@@ -155,11 +185,77 @@ export async function converge(
   return run;
 }
 
+function steady(result: OperationResult): SteadyOperation {
+  return {
+    calls: result.calls.length,
+    wallMs: Math.round(result.wallMs),
+    resourcePhaseMs: Math.round(resourcePhase(result.events, { includeSame: true }).ms),
+  };
+}
+
 /**
- * With OVH's default client limit (token bucket: `rate` requests/s sustained, `burst` at once) a run of C calls
- * cannot finish before (C − burst) / rate seconds. Projection: max(measured resource phase, that bound).
+ * Under a client rate limit (token bucket: `rate` requests/s sustained, `burst` at once) a run of C calls cannot
+ * finish before (C − burst) / rate seconds. Projection: max(measured resource phase, that bound).
  */
 export function projectWithRateLimit(run: ConvergenceRun, rate = 1, burst = 60): number {
   const boundMs = (Math.max(0, run.calls.total - burst) / rate) * 1000;
   return Math.max(run.resourcePhaseMs, boundMs);
+}
+
+/** A rate limit to project an estate under (`rate` 0 = none). */
+export interface RateCandidate {
+  readonly label: string;
+  readonly rate: number;
+  readonly burst: number;
+}
+
+export interface EstateProjectionRow {
+  readonly operation: string;
+  readonly callsPerSubscription: number;
+  readonly calls: number;
+  /** Projected wall time per candidate label. */
+  readonly ms: Record<string, number>;
+}
+
+/**
+ * Time for an estate of `subscriptions` (10 per tenant, like the measured run) per operation, from the calls and
+ * times measured on `run`: calls scale linearly; without a rate limit the resource phase scales linearly at the
+ * same engine parallelism (the fixed cost of the CLI command does not); under a limit the run takes at least
+ * (calls − burst) / rate.
+ */
+export function projectEstate(
+  run: ConvergenceRun,
+  subscriptions: number,
+  candidates: readonly RateCandidate[],
+): EstateProjectionRow[] {
+  const scale = subscriptions / run.subscriptions;
+  const rows: Array<{ operation: string; calls: number; wallMs: number; phaseMs: number }> = [
+    {
+      operation: "create (pulumi up)",
+      calls: run.calls.total,
+      wallMs: run.wallMs,
+      phaseMs: run.resourcePhaseMs,
+    },
+  ];
+  if (run.noOpPreview) rows.push({ operation: "no-op preview", ...phaseOf(run.noOpPreview) });
+  if (run.refresh) rows.push({ operation: "refresh", ...phaseOf(run.refresh) });
+  return rows.map((row) => {
+    const calls = Math.round(row.calls * scale);
+    const unlimitedMs = row.wallMs - row.phaseMs + row.phaseMs * scale;
+    const ms: Record<string, number> = {};
+    for (const c of candidates) {
+      const boundMs = c.rate > 0 ? (Math.max(0, calls - c.burst) / c.rate) * 1000 : 0;
+      ms[c.label] = Math.round(Math.max(unlimitedMs, boundMs));
+    }
+    return {
+      operation: row.operation,
+      callsPerSubscription: Number((row.calls / run.subscriptions).toFixed(2)),
+      calls,
+      ms,
+    };
+  });
+}
+
+function phaseOf(op: SteadyOperation): { calls: number; wallMs: number; phaseMs: number } {
+  return { calls: op.calls, wallMs: op.wallMs, phaseMs: op.resourcePhaseMs };
 }

@@ -14,7 +14,13 @@ import os from "node:os";
 import path from "node:path";
 import { locatePulumiCli } from "../e2e/harness";
 import { benchClients, type ClientBenchResult } from "./clientBench";
-import { converge, projectWithRateLimit, type ConvergenceRun } from "./convergence";
+import {
+  converge,
+  projectEstate,
+  projectWithRateLimit,
+  type ConvergenceRun,
+  type RateCandidate,
+} from "./convergence";
 import { fixedIntervalPolls, measureOperations, pollsForTask, type OperationRow } from "./operations";
 import { startBenchSandbox } from "./sandboxProcess";
 
@@ -29,11 +35,26 @@ const outFile =
 
 const TASK_MS = 1000;
 const LATENCY_MS = 50;
-const HIGH_LIMIT = { OVH_API_RATE_LIMIT: "1000", OVH_API_BURST: "1000" };
+/** The client's limits before this benchmark's evidence: 1 request/s sustained, bursts of 60. */
+const OLD_DEFAULT_LIMIT = { OVH_API_RATE_LIMIT: "1", OVH_API_BURST: "60" };
+/** The estate size the rate-limit projection is made for, and the limits it compares. */
+const ESTATE_SUBSCRIPTIONS = 2000;
+const RATE_CANDIDATES: RateCandidate[] = [
+  { label: "no rate limit (default)", rate: 0, burst: 60 },
+  { label: "10 req/s, burst 60", rate: 10, burst: 60 },
+  { label: "1 req/s, burst 60 (old default)", rate: 1, burst: 60 },
+];
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+/** Seconds, minutes or hours, whichever reads best. */
+const duration = (ms: number) =>
+  ms < 120_000
+    ? sec(ms)
+    : ms < 7_200_000
+      ? `${(ms / 60_000).toFixed(1)} min`
+      : `${(ms / 3_600_000).toFixed(1)} h`;
 
 function table(headers: string[], rows: Array<Array<string | number>>): string {
   const cells = [headers, ...rows.map((r) => r.map(String))];
@@ -86,14 +107,15 @@ async function main(): Promise<void> {
         cli,
         {
           subscriptions: n,
-          label: `${n} subs, high rate limit`,
+          label: `${n} subs, default limits`,
           taskDelayMs: TASK_MS,
           latencyMs: LATENCY_MS,
-          env: HIGH_LIMIT,
-          limits: "rate 1000/s, burst 1000, concurrency 8 (default)",
+          env: {},
+          limits: "no rate limit, concurrency 8 (defaults)",
           seatChangePreview: n === sizes[0],
           sequential: true,
           footprint: n === sizes[sizes.length - 1],
+          steadyState: n === sizes[sizes.length - 1],
         },
         log,
       ),
@@ -106,11 +128,11 @@ async function main(): Promise<void> {
         cli,
         {
           subscriptions: 10,
-          label: "10 subs, DEFAULT rate limit",
+          label: "10 subs, 1 req/s burst 60 (old default)",
           taskDelayMs: TASK_MS,
           latencyMs: LATENCY_MS,
-          env: {},
-          limits: "rate 1/s, burst 60, concurrency 8 (defaults)",
+          env: OLD_DEFAULT_LIMIT,
+          limits: "rate 1/s, burst 60, concurrency 8",
         },
         log,
       ),
@@ -123,8 +145,8 @@ async function main(): Promise<void> {
           label: "160 subs, --parallel 256, concurrency 64",
           taskDelayMs: TASK_MS,
           latencyMs: LATENCY_MS,
-          env: { ...HIGH_LIMIT, OVH_API_MAX_CONCURRENCY: "64" },
-          limits: "rate 1000/s, burst 1000, concurrency 64",
+          env: { OVH_API_MAX_CONCURRENCY: "64" },
+          limits: "no rate limit, concurrency 64",
           parallel: 256,
         },
         log,
@@ -139,20 +161,24 @@ async function main(): Promise<void> {
   try {
     clients = await benchClients(
       clientSandbox,
-      smoke ? { concurrency: 8, roundMs: 500, rounds: 1 } : { concurrency: 8, roundMs: 3000, rounds: 3 },
+      smoke ? { concurrency: 8, roundMs: 500, rounds: 1 } : { concurrency: 8, roundMs: 1500, rounds: 7 },
     );
   } finally {
     await clientSandbox.stop();
   }
-  log(`  ours ${clients.oursPerSecond}/s, official ${clients.officialPerSecond}/s (×${clients.ratio})`);
+  log(
+    `  ours ${clients.ours.perSecond}/s, official ${clients.official.perSecond}/s (×${clients.ratio}), ` +
+      `raw undici ${clients.rawUndici.perSecond}/s (×${clients.ratioToRaw})`,
+  );
 
   const largest = convergence[convergence.length - 1]!;
+  const estate = projectEstate(largest, ESTATE_SUBSCRIPTIONS, RATE_CANDIDATES);
   const results = {
     kind: smoke ? "smoke" : "full",
     date: new Date().toISOString(),
     durationSeconds: Math.round((Date.now() - started) / 1000),
     machine,
-    settings: { taskDelayMs: TASK_MS, latencyMs: LATENCY_MS, highLimit: HIGH_LIMIT },
+    settings: { taskDelayMs: TASK_MS, latencyMs: LATENCY_MS, oldDefaultLimit: OLD_DEFAULT_LIMIT },
     operations,
     polls,
     convergence: convergence.map((run) => ({
@@ -160,6 +186,7 @@ async function main(): Promise<void> {
       projectedDefaultLimitMs: Math.round(projectWithRateLimit(run)),
     })),
     diagnostics,
+    estateProjection: { subscriptions: ESTATE_SUBSCRIPTIONS, from: largest.label, rows: estate },
     clients,
     footprint: {
       ...largest.footprint,
@@ -209,7 +236,7 @@ async function main(): Promise<void> {
         "phase/floor",
         "Steps in flight",
         "Sequential script",
-        "Default limit (projected)",
+        "At 1 req/s (projected)",
       ],
       [...convergence, ...diagnostics].map((r) => [
         r.label,
@@ -225,16 +252,70 @@ async function main(): Promise<void> {
       ]),
     ),
   );
+  if (largest.noOpPreview && largest.refresh) {
+    out.push(
+      "",
+      `Steady state at ${largest.subscriptions} subscriptions: no-op preview ${largest.noOpPreview.calls} calls in ` +
+        `${sec(largest.noOpPreview.wallMs)}, refresh ${largest.refresh.calls} calls in ${sec(largest.refresh.wallMs)}`,
+    );
+  }
   out.push(
     "",
-    `Client: ours ${clients.oursPerSecond} req/s vs official ovh ${clients.officialPerSecond} req/s (×${clients.ratio}, concurrency ${clients.concurrency})`,
+    `Estate of ${ESTATE_SUBSCRIPTIONS} subscriptions (${ESTATE_SUBSCRIPTIONS / 10} tenants), projected from the ` +
+      `${largest.subscriptions}-subscription run (${LATENCY_MS} ms per call; at least (calls − burst) / rate under a limit)`,
+  );
+  out.push(
+    table(
+      ["Operation", "Calls/subscription", "Calls", ...RATE_CANDIDATES.map((c) => c.label)],
+      estate.map((row) => [
+        row.operation,
+        row.callsPerSubscription,
+        row.calls,
+        ...RATE_CANDIDATES.map((c) => duration(row.ms[c.label] ?? 0)),
+      ]),
+    ),
+  );
+  const c = clients;
+  out.push(
+    "",
+    `Client (signed GETs over TLS, concurrency ${c.concurrency}, median of ${c.rounds} interleaved ${c.roundMs} ms rounds)`,
+  );
+  out.push(
+    table(
+      [
+        "Client",
+        "req/s",
+        "× official",
+        "× raw undici",
+        "Connections opened",
+        "Requests",
+        "Connections per 1,000",
+      ],
+      (
+        [
+          ["ours (createOvhClient)", c.ours],
+          ["official ovh", c.official],
+          ["raw undici (Pool, signed)", c.rawUndici],
+        ] as const
+      ).map(([name, fig]) => [
+        name,
+        fig.perSecond,
+        (fig.perSecond / c.official.perSecond).toFixed(2),
+        (fig.perSecond / c.rawUndici.perSecond).toFixed(2),
+        fig.connectionsOpened,
+        fig.requests,
+        fig.connectionsPer1000Requests,
+      ]),
+    ),
   );
   const fp = largest.footprint;
   if (fp) {
     out.push(
       `Footprint at ${largest.subscriptions} subscriptions: state ${fp.stateBytes} bytes for ${fp.resources} resources; ` +
         `bytes per resource ${JSON.stringify(fp.bytesPerResource)}; __provider ${fp.providerBytes} bytes ` +
-        `(${(fp.providerShare * 100).toFixed(0)} % of the state); provider peak RSS ${mib(largest.peakProviderRssBytes)}`,
+        `(${(fp.providerShare * 100).toFixed(0)} % of the state; per type ${JSON.stringify(fp.providerBytesByKind)}); ` +
+        `bytes per resource beyond its own data ${JSON.stringify(fp.overheadPerResource)}; ` +
+        `provider peak RSS ${mib(largest.peakProviderRssBytes)}`,
     );
   }
   out.push(`Results: ${outFile} (${results.durationSeconds} s)`);

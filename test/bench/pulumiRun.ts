@@ -88,14 +88,19 @@ export async function measure(sandbox: BenchSandbox, run: Operation): Promise<Op
 /**
  * The resource phase of an operation: from the first resource step the engine announced to the last one it
  * finished, and the most resource steps in flight at once (a view of the engine's `--parallel` at work).
+ * `same` steps (a no-op preview, a refresh) count only with `includeSame`.
  */
-export function resourcePhase(events: readonly TimedEvent[]): { ms: number; maxInFlight: number } {
+export function resourcePhase(
+  events: readonly TimedEvent[],
+  options: { includeSame?: boolean } = {},
+): { ms: number; maxInFlight: number } {
   const marks: Array<{ at: number; delta: number }> = [];
   for (const { at, event } of events) {
     const pre = event.resourcePreEvent?.metadata;
     const out = event.resOutputsEvent?.metadata;
     const meta = pre ?? out;
-    if (!meta || !isCustomResource(meta.type) || meta.op === "same") continue;
+    if (!meta || !isCustomResource(meta.type)) continue;
+    if (meta.op === "same" && !options.includeSame) continue;
     marks.push({ at, delta: pre ? 1 : -1 });
   }
   if (marks.length === 0) return { ms: 0, maxInFlight: 0 };
@@ -164,6 +169,18 @@ export interface StateFootprint {
   readonly providerBytes: number;
   /** Share of the state taken by `__provider` strings. */
   readonly providerShare: number;
+  /** Largest serialized `__provider` per type. */
+  readonly providerBytesByKind: Record<string, number>;
+  /**
+   * Mean bytes per resource beyond its own data, per type: the resource entry minus the JSON of its inputs and
+   * outputs without the adapter's `__` keys (so: `__provider` twice, `__timeouts`, URN, type, id, parent,
+   * provider reference, dependencies, timestamps).
+   */
+  readonly overheadPerResource: Record<string, number>;
+}
+
+function withoutAdapterKeys(bag: Record<string, unknown> | undefined): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(bag ?? {}).filter(([key]) => !key.startsWith("__")));
 }
 
 export async function stateFootprint(stack: Stack): Promise<StateFootprint> {
@@ -172,19 +189,25 @@ export async function stateFootprint(stack: Stack): Promise<StateFootprint> {
     resources?: Array<{ type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }>;
   };
   const resources = (deployment.resources ?? []).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic"));
-  const sums: Record<string, { bytes: number; count: number }> = {};
+  const sums: Record<string, { bytes: number; overhead: number; count: number }> = {};
+  const providerBytesByKind: Record<string, number> = {};
   let providerBytes = 0;
   let providerTotal = 0;
   for (const resource of resources) {
     const kind = resource.type.split(":").pop() ?? resource.type;
     const bytes = Buffer.byteLength(JSON.stringify(resource));
-    const sum = (sums[kind] ??= { bytes: 0, count: 0 });
+    const own =
+      Buffer.byteLength(JSON.stringify(withoutAdapterKeys(resource.inputs))) +
+      Buffer.byteLength(JSON.stringify(withoutAdapterKeys(resource.outputs)));
+    const sum = (sums[kind] ??= { bytes: 0, overhead: 0, count: 0 });
     sum.bytes += bytes;
+    sum.overhead += bytes - own;
     sum.count += 1;
     for (const bag of [resource.inputs, resource.outputs]) {
       const provider = bag?.["__provider"];
       if (typeof provider === "string") {
         providerBytes = Math.max(providerBytes, Buffer.byteLength(provider));
+        providerBytesByKind[kind] = Math.max(providerBytesByKind[kind] ?? 0, Buffer.byteLength(provider));
         providerTotal += Buffer.byteLength(JSON.stringify(provider));
       }
     }
@@ -198,5 +221,9 @@ export async function stateFootprint(stack: Stack): Promise<StateFootprint> {
     ),
     providerBytes,
     providerShare: stateBytes === 0 ? 0 : providerTotal / stateBytes,
+    providerBytesByKind,
+    overheadPerResource: Object.fromEntries(
+      Object.entries(sums).map(([kind, s]) => [kind, Math.round(s.overhead / s.count)]),
+    ),
   };
 }
