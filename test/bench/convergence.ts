@@ -110,21 +110,6 @@ export async function converge(
         );
       }
       const phase = resourcePhase(result.events);
-      let oneSeatChangePreview: Record<string, number> | undefined;
-      if (options.seatChangePreview) {
-        estate.customers[0]!.licences[0]!.seats += 1;
-        await writeEstate(bench.estateFile, estate);
-        const preview = await measure(sandbox, (onEvent) => bench.stack.preview({ onEvent }));
-        oneSeatChangePreview = preview.ops;
-        if (
-          preview.ops["update"] !== 1 ||
-          Object.keys(preview.ops).some((op) => op !== "same" && op !== "update")
-        ) {
-          throw new Error(
-            `one seat change should preview as exactly one update, got ${JSON.stringify(preview.ops)}`,
-          );
-        }
-      }
       const footprint = options.footprint ? await stateFootprint(bench.stack) : undefined;
       let noOpPreview: SteadyOperation | undefined;
       let refresh: SteadyOperation | undefined;
@@ -139,6 +124,21 @@ export async function converge(
         );
         if (refreshed.errors.length > 0) throw new Error(`${options.label}: ${refreshed.errors.join("\n")}`);
         refresh = steady(refreshed);
+      }
+      let oneSeatChangePreview: Record<string, number> | undefined;
+      if (options.seatChangePreview) {
+        estate.customers[0]!.licences[0]!.seats += 1;
+        await writeEstate(bench.estateFile, estate);
+        const preview = await measure(sandbox, (onEvent) => bench.stack.preview({ onEvent }));
+        oneSeatChangePreview = preview.ops;
+        if (
+          preview.ops["update"] !== 1 ||
+          Object.keys(preview.ops).some((op) => op !== "same" && op !== "update")
+        ) {
+          throw new Error(
+            `one seat change should preview as exactly one update, got ${JSON.stringify(preview.ops)}`,
+          );
+        }
       }
       run = {
         label: options.label,

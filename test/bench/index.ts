@@ -314,7 +314,8 @@ async function main(): Promise<void> {
       `Footprint at ${largest.subscriptions} subscriptions: state ${fp.stateBytes} bytes for ${fp.resources} resources; ` +
         `bytes per resource ${JSON.stringify(fp.bytesPerResource)}; __provider ${fp.providerBytes} bytes ` +
         `(${(fp.providerShare * 100).toFixed(0)} % of the state; per type ${JSON.stringify(fp.providerBytesByKind)}); ` +
-        `bytes per resource beyond its own data ${JSON.stringify(fp.overheadPerResource)}; ` +
+        `bytes per resource beyond its own data ${JSON.stringify(fp.overheadPerResource)}, of which the ` +
+        `adapter's __ keys ${JSON.stringify(fp.adapterBytesPerResource)} (the rest is Pulumi's own metadata); ` +
         `provider peak RSS ${mib(largest.peakProviderRssBytes)}`,
     );
   }

@@ -173,10 +173,20 @@ export interface StateFootprint {
   readonly providerBytesByKind: Record<string, number>;
   /**
    * Mean bytes per resource beyond its own data, per type: the resource entry minus the JSON of its inputs and
-   * outputs without the adapter's `__` keys (so: `__provider` twice, `__timeouts`, URN, type, id, parent,
-   * provider reference, dependencies, timestamps).
+   * outputs without the adapter's `__` keys (so: `__provider` twice, `__timeouts`, and what Pulumi records for
+   * any resource: URN, type, id, parent, provider reference, dependencies, timestamps, source stack trace).
    */
   readonly overheadPerResource: Record<string, number>;
+  /** Mean bytes of the adapter's own keys (`__provider`, `__timeouts`) per resource, inputs and outputs, per type. */
+  readonly adapterBytesPerResource: Record<string, number>;
+}
+
+function adapterKeyBytes(bag: Record<string, unknown> | undefined): number {
+  let bytes = 0;
+  for (const [key, value] of Object.entries(bag ?? {})) {
+    if (key.startsWith("__")) bytes += Buffer.byteLength(`${JSON.stringify(key)}:${JSON.stringify(value)},`);
+  }
+  return bytes;
 }
 
 function withoutAdapterKeys(bag: Record<string, unknown> | undefined): Record<string, unknown> {
@@ -189,7 +199,7 @@ export async function stateFootprint(stack: Stack): Promise<StateFootprint> {
     resources?: Array<{ type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }>;
   };
   const resources = (deployment.resources ?? []).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic"));
-  const sums: Record<string, { bytes: number; overhead: number; count: number }> = {};
+  const sums: Record<string, { bytes: number; overhead: number; adapter: number; count: number }> = {};
   const providerBytesByKind: Record<string, number> = {};
   let providerBytes = 0;
   let providerTotal = 0;
@@ -199,9 +209,10 @@ export async function stateFootprint(stack: Stack): Promise<StateFootprint> {
     const own =
       Buffer.byteLength(JSON.stringify(withoutAdapterKeys(resource.inputs))) +
       Buffer.byteLength(JSON.stringify(withoutAdapterKeys(resource.outputs)));
-    const sum = (sums[kind] ??= { bytes: 0, overhead: 0, count: 0 });
+    const sum = (sums[kind] ??= { bytes: 0, overhead: 0, adapter: 0, count: 0 });
     sum.bytes += bytes;
     sum.overhead += bytes - own;
+    sum.adapter += adapterKeyBytes(resource.inputs) + adapterKeyBytes(resource.outputs);
     sum.count += 1;
     for (const bag of [resource.inputs, resource.outputs]) {
       const provider = bag?.["__provider"];
@@ -224,6 +235,9 @@ export async function stateFootprint(stack: Stack): Promise<StateFootprint> {
     providerBytesByKind,
     overheadPerResource: Object.fromEntries(
       Object.entries(sums).map(([kind, s]) => [kind, Math.round(s.overhead / s.count)]),
+    ),
+    adapterBytesPerResource: Object.fromEntries(
+      Object.entries(sums).map(([kind, s]) => [kind, Math.round(s.adapter / s.count)]),
     ),
   };
 }
