@@ -340,22 +340,24 @@ export class OvhClient implements OvhRequester {
     let bearerRefreshed = false;
     for (let attempt = 1; ; attempt += 1) {
       const prepared = await ex.prepare();
-      const release = ex.limited ? await this.limiter.acquire() : () => undefined;
+      const release = ex.limited
+        ? (this.limiter.tryAcquire() ?? (await this.limiter.acquire()))
+        : () => undefined;
       const started = performance.now();
       let response: TransportResponse | undefined;
       let error: unknown;
       try {
         const headers = prepared.headers(ex.url, ex.body);
         if (ex.contentType !== undefined) headers["Content-Type"] = ex.contentType;
-        response = lowerCaseHeaders(
-          await this.transport.send({
-            method: ex.method,
-            url: ex.url,
-            headers,
-            body: ex.body,
-            timeoutMs: ex.timeoutMs,
-          }),
-        );
+        const sent = await this.transport.send({
+          method: ex.method,
+          url: ex.url,
+          headers,
+          body: ex.body,
+          timeoutMs: ex.timeoutMs,
+        });
+        // The client's own transport already answers with lower-case header names.
+        response = this.ownsTransport ? sent : lowerCaseHeaders(sent);
       } catch (err) {
         error = err;
       } finally {

@@ -80,6 +80,21 @@ export class RequestLimiter {
     return this.queue.length;
   }
 
+  /**
+   * Takes a slot at once when one is free and nobody is waiting (no promise, no queue), else undefined: the
+   * caller then waits with `acquire()`. Same accounting as `acquire()`.
+   */
+  tryAcquire(): Release | undefined {
+    if (this.queue.length > 0 || this.inFlight >= this.maxConcurrency) return undefined;
+    if (this.rate !== Infinity) {
+      this.refill();
+      if (this.tokens < 1) return undefined;
+      this.tokens -= 1;
+    }
+    this.inFlight += 1;
+    return this.makeRelease();
+  }
+
   /** Waits for a rate token and a concurrency slot, in arrival order. */
   acquire(): Promise<Release> {
     return new Promise<Release>((resolve) => {

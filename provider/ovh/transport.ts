@@ -84,7 +84,20 @@ export function loadCa(ca: string, settingName = "caCertPath"): string {
   return pem;
 }
 
+/**
+ * undici already names response headers in lower case; only repeated headers (arrays) need joining, so the
+ * object is returned as is when there are none.
+ */
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  let plain = true;
+  for (const name in headers) {
+    const value = headers[name];
+    if (typeof value !== "string" || name !== name.toLowerCase()) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return headers as Record<string, string>;
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;

@@ -50,6 +50,36 @@ describe("RequestLimiter", () => {
     expect(granted).toHaveLength(61);
   });
 
+  it("tryAcquire takes a free slot at once, never ahead of a waiter, and spends the same tokens", async () => {
+    const clock = new FakeClock();
+    const limiter = new RequestLimiter({ ratePerSecond: 1, burst: 2, maxConcurrency: 2, clock });
+    const first = limiter.tryAcquire();
+    expect(first).toBeDefined();
+    expect(limiter.active).toBe(1);
+    const second = limiter.tryAcquire();
+    expect(second).toBeDefined();
+    expect(limiter.tryAcquire()).toBeUndefined(); // concurrency cap (and no token left)
+    first!();
+    first!(); // extra releases are ignored
+    expect(limiter.active).toBe(1);
+    expect(limiter.tryAcquire()).toBeUndefined(); // a slot is free, but the burst is spent
+    const queued = track(limiter, 1);
+    await clock.advance(1000);
+    expect(queued.granted).toEqual([0]); // the waiter got the refilled token
+    second!();
+    await clock.advance(1000);
+    expect(limiter.tryAcquire()).toBeDefined(); // token refilled, nobody waiting
+    const unlimited = new RequestLimiter({ ratePerSecond: 0, maxConcurrency: 1, clock });
+    const held = unlimited.tryAcquire();
+    const waiting = track(unlimited, 1);
+    await flush();
+    expect(waiting.granted).toEqual([]);
+    held!();
+    await flush();
+    expect(waiting.granted).toEqual([0]);
+    expect(unlimited.tryAcquire()).toBeUndefined(); // the waiter holds the only slot
+  });
+
   it("caps concurrency and serves waiters in FIFO order", async () => {
     const limiter = new RequestLimiter({
       ratePerSecond: Infinity,
