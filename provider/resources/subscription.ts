@@ -744,17 +744,22 @@ async function lookOrUnconfirmed(
   finishedTask?: OfficeTask,
 ): Promise<OrderEvidence> {
   let evidence: OrderEvidence;
+  // An order-like task found after a lost answer is recorded as the order's, so a later run can prove its product.
+  let seenTaskId = pending.taskId;
   try {
     evidence = await lookForOrder(ctx, intent, pending.snapshot, {
       taskId: pending.taskId,
       ...(finishedTask ? { finishedTask } : {}),
       windowMs,
       sameOperation: true,
+      onOrderTask: (task) => {
+        seenTaskId ??= task.id;
+      },
     });
   } catch (error) {
     throw new UnconfirmedOrder(
       `Looking for the order of ${describeIntent(intent)} failed: ${message(error)}`,
-      pending,
+      { ...pending, taskId: seenTaskId },
     );
   }
   if (evidence.kind === "subscription") claimSubscription(intent.tenant, evidence.subscription.id);
@@ -762,7 +767,12 @@ async function lookOrUnconfirmed(
     throw new UnconfirmedOrder(
       `Several new subscriptions could be the product of the order of ${describeIntent(intent)}: ${evidence.candidates.join("; ")}. ` +
         "They were probably ordered at the same time outside this Pulumi run; the provider does not guess",
-      pending,
+      { ...pending, taskId: seenTaskId },
+    );
+  if (evidence.kind === "none" && seenTaskId !== pending.taskId)
+    throw new UnconfirmedOrder(
+      `OVH ran an order task (${seenTaskId}) for the order of ${describeIntent(intent)}, but its subscription is not visible yet`,
+      { ...pending, taskId: seenTaskId },
     );
   return evidence;
 }

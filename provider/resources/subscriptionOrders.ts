@@ -222,6 +222,12 @@ export interface LookOptions {
    * the same licence meanwhile); false for a later run looking for an unconfirmed order.
    */
   readonly sameOperation: boolean;
+  /**
+   * Told about an order-like task the look found and starts following (the order's own task, when the answer
+   * was lost and the look runs in the operation that sent the order), so the caller can record it even if the
+   * look then fails: a later run can then prove the product by that task's dates.
+   */
+  readonly onOrderTask?: (task: OfficeTask) => void;
   /** How long to keep looking when nothing shows yet (0 = a single look). */
   readonly windowMs: number;
   /** Upper bound when following a task that is still running. */
@@ -257,7 +263,7 @@ export async function lookForOrder(
       }
     }
   }
-  const scope: LookScope = { sameOperation: options.sameOperation, orderTask };
+  let scope: LookScope = { sameOperation: options.sameOperation, orderTask };
   const deadline = Date.now() + options.windowMs;
   for (let round = 0; round < 10; round += 1) {
     let result = await lookOnce(ctx, intent, snapshot, followed, scope);
@@ -276,8 +282,12 @@ export async function lookForOrder(
     if (result.kind !== "task") return result;
     // Something that may be our order is still running: let it finish, then look again.
     followed.add(result.task.id);
+    options.onOrderTask?.(result.task);
     try {
-      await waitForTask(taskCtx, intent.tenant, result.task);
+      const finished = await waitForTask(taskCtx, intent.tenant, result.task);
+      // In the operation that sent the order (under its lock), the order-like task that appeared since the
+      // snapshot is taken as the order's own: its dates can prove the product.
+      if (options.sameOperation && !scope.orderTask) scope = { ...scope, orderTask: finished };
     } catch (error) {
       // Tasks carry no licence id: a failed task proves nothing about this order; keep looking.
       if (!(error instanceof TaskFailedError)) throw error;

@@ -9,6 +9,11 @@
  * a seeded generator spoils mutating calls (refused before sending, 503 or 429 without acting, reset / 502 /
  * unreadable 200 after OVH acted) and some reads; the last runs of each step are fault-free so the step settles.
  *
+ * When the provider stops rather than guess (a DoubtfulProductError: an order whose answer was lost and whose
+ * product it cannot prove), the harness does what the error tells the user to do: it reads the candidates, and
+ * sets `existingSubscriptionId` to the one with this resource's declared seats (seat counts differ between the two
+ * resources, so a person could tell them apart too). Those stops are counted.
+ *
  * After each step the invariants users rely on are checked against the sandbox's own state:
  * no double order (no live subscription that no resource holds), nothing lost (every created resource holds a
  * live subscription), no foreign seat change (every resource's subscription has its declared seats and no two
@@ -148,6 +153,8 @@ class FaultyTransport implements OvhTransport {
 interface Held {
   readonly name: string;
   quantity: number;
+  /** Set by the simulated user after a DoubtfulProductError, as its message says. */
+  existingSubscriptionId?: number;
   id?: string;
   outs?: SubscriptionOutputs;
 }
@@ -157,6 +164,7 @@ interface Figures {
   operations: number;
   failedAttempts: number;
   doubtStops: number;
+  userResolutions: number;
   doubleOrders: number;
   lost: number;
   foreignSeatChanges: number;
@@ -204,7 +212,20 @@ function inputsOf(tenant: string, held: Held): SubscriptionInputs {
     quantity: held.quantity,
     deletionPolicy: "cancel",
     academicEligibilityAcknowledged: false,
+    ...(held.existingSubscriptionId === undefined
+      ? {}
+      : { existingSubscriptionId: held.existingSubscriptionId }),
   };
+}
+
+/** What a person does with a DoubtfulProductError: name the candidate with the seats they declared. */
+function resolveAsTheUserWould(held: Held, error: Error & { candidates?: readonly string[] }): boolean {
+  const mine = (error.candidates ?? [])
+    .map((label) => /^subscription (\d+) \((\d+) seat/.exec(label))
+    .filter((m): m is RegExpExecArray => m !== null && Number(m[2]) === held.quantity);
+  if (mine.length !== 1) return false;
+  held.existingSubscriptionId = Number((mine[0] as RegExpExecArray)[1]);
+  return true;
 }
 
 /**
@@ -228,7 +249,14 @@ async function converge(
       figures.operations += 1;
       const outcome = await step(held, ctx).catch((error: unknown) => {
         figures.failedAttempts += 1;
-        if (error instanceof Error && error.name === "DoubtfulProductError") figures.doubtStops += 1;
+        if (error instanceof Error && error.name === "DoubtfulProductError") {
+          figures.doubtStops += 1;
+          if (resolveAsTheUserWould(held, error)) figures.userResolutions += 1;
+        }
+        if (process.env.SOAK_VERBOSE)
+          console.log(
+            `run ${run} ${held.name}: ${error instanceof Error ? error.message.slice(0, 400) : String(error)}`,
+          );
         return "again" as const;
       });
       if (outcome === "done") open.delete(held);
@@ -259,6 +287,7 @@ test(`fault soak: ${CYCLES} create / seat change / delete cycles, seed ${SEED}`,
     operations: 0,
     failedAttempts: 0,
     doubtStops: 0,
+    userResolutions: 0,
     doubleOrders: 0,
     lost: 0,
     foreignSeatChanges: 0,
@@ -339,6 +368,7 @@ test(`fault soak: ${CYCLES} create / seat change / delete cycles, seed ${SEED}`,
     foreignSeatChanges: 0,
     orphans: 0,
     unsettled: 0,
-    doubtStops: 0,
   });
+  // Every stop was one a person could settle from the message alone.
+  expect(figures.userResolutions).toBe(figures.doubtStops);
 }, 600_000);
