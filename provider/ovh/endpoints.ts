@@ -31,12 +31,38 @@ export const OVH_ENDPOINTS: Readonly<Record<string, KnownEndpoint>> = Object.fre
 
 export const DEFAULT_ENDPOINT = "ovh-eu";
 
+/**
+ * OVH's own API hosts, given as a base URL instead of an endpoint name: their OAuth2 tokens come from the
+ * region's token endpoint, never from `<origin>/auth/oauth2/token` (which OVH does not serve).
+ * `api.ovh.com` is the historical name of the EU API.
+ */
+const OVH_API_HOSTS: Readonly<Record<string, string>> = Object.freeze({
+  "eu.api.ovh.com": "ovh-eu",
+  "api.ovh.com": "ovh-eu",
+  "ca.api.ovh.com": "ovh-ca",
+  "api.us.ovhcloud.com": "ovh-us",
+  "eu.api.kimsufi.com": "kimsufi-eu",
+  "ca.api.kimsufi.com": "kimsufi-ca",
+  "eu.api.soyoustart.com": "soyoustart-eu",
+  "ca.api.soyoustart.com": "soyoustart-ca",
+});
+
+/** The token URL for a custom base URL: the region's for an OVH API host, else the origin's (the sandbox). */
+function tokenUrlForBase(parsed: URL): string | undefined {
+  const host = parsed.hostname.toLowerCase().replace(/\.$/, "");
+  const name = Object.prototype.hasOwnProperty.call(OVH_API_HOSTS, host) ? OVH_API_HOSTS[host] : undefined;
+  if (name !== undefined) return OVH_ENDPOINTS[name]?.tokenUrl;
+  return `${parsed.origin}/auth/oauth2/token`;
+}
+
 /** The names accepted by `resolveEndpoint`, in a stable order. */
 export const OVH_ENDPOINT_NAMES: readonly string[] = Object.freeze(Object.keys(OVH_ENDPOINTS));
 
 /**
  * Turns an endpoint name or an `http(s)://` base URL into base URL + token URL.
- * For a custom base URL the token URL defaults to `<origin>/auth/oauth2/token` (where the sandbox serves it).
+ * For a custom base URL the token URL defaults to the region's token endpoint when the host is one of OVH's API
+ * hosts (`https://eu.api.ovh.com/1.0` → `https://www.ovh.com/auth/oauth2/token`; none for kimsufi and
+ * soyoustart), else to `<origin>/auth/oauth2/token` (where the sandbox serves it).
  * `tokenUrl` overrides the token URL in every case.
  * `settingName` is used in error messages (e.g. "OVH_ENDPOINT (or ovh:endpoint)").
  */
@@ -54,7 +80,7 @@ export function resolveEndpoint(endpoint: string, tokenUrl?: string, settingName
     return Object.freeze({
       name: undefined,
       baseUrl,
-      tokenUrl: overrideToken ?? `${parsed.origin}/auth/oauth2/token`,
+      tokenUrl: overrideToken ?? tokenUrlForBase(parsed),
     });
   }
   throw new OvhConfigError(
