@@ -6,7 +6,9 @@
 import { DataFileError, SandboxStartOptions, startSandbox } from "./index";
 
 const USAGE = `Usage: ovh-office365-sandbox [--host 127.0.0.1] [--port 0] [--tls] [--cert FILE --key FILE]
-       [--data FILE] [--seed default|empty] [--legacy] [--task-delay-ms N] [--order-delay-ms N] [--latency-ms N]`;
+       [--data FILE] [--seed default|empty] [--legacy] [--task-delay-ms N] [--order-delay-ms N] [--latency-ms N]
+       [--control-token T] [--allow-host NAME]... [--max-body-bytes N] [--call-log-limit N]
+       [--realistic-delays] [--clock-speed N] [--typed-labels] [--strict-body] [--null-fields]`;
 
 export class UsageError extends Error {}
 
@@ -72,6 +74,44 @@ export function parseArgs(argv: readonly string[]): SandboxStartOptions {
         options.latencyMs = count(i, arg, 600_000);
         i += 1;
         break;
+      case "--control-token": {
+        const v = value(i, arg);
+        if (v.length < 16) throw new UsageError("--control-token needs at least 16 characters");
+        options.controlToken = v;
+        i += 1;
+        break;
+      }
+      case "--allow-host":
+        options.allowHosts = [...(options.allowHosts ?? []), value(i, arg)];
+        i += 1;
+        break;
+      case "--max-body-bytes":
+        options.maxBodyBytes = count(i, arg, 1_073_741_824);
+        if (options.maxBodyBytes < 1) throw new UsageError("--max-body-bytes must be at least 1");
+        i += 1;
+        break;
+      case "--call-log-limit":
+        options.callLogLimit = count(i, arg, 10_000_000);
+        if (options.callLogLimit < 1) throw new UsageError("--call-log-limit must be at least 1");
+        i += 1;
+        break;
+      case "--realistic-delays":
+        options.realisticDelays = true;
+        break;
+      case "--clock-speed":
+        options.clockSpeed = count(i, arg, 100_000);
+        if (options.clockSpeed < 1) throw new UsageError("--clock-speed must be at least 1");
+        i += 1;
+        break;
+      case "--typed-labels":
+        options.fidelity = { ...options.fidelity, typedLabels: true };
+        break;
+      case "--strict-body":
+        options.fidelity = { ...options.fidelity, strictBody: true };
+        break;
+      case "--null-fields":
+        options.fidelity = { ...options.fidelity, nullFields: true };
+        break;
       case "--help":
       case "-h":
         throw new UsageError("");
@@ -102,7 +142,7 @@ async function main(): Promise<void> {
   };
   let sandbox;
   try {
-    sandbox = await startSandbox({ ...options, log });
+    sandbox = await startSandbox({ ...options, log, warn: log });
   } catch (error) {
     const message =
       error instanceof DataFileError ? error.message : `cannot start: ${(error as Error).message}`;

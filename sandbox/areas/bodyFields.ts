@@ -4,6 +4,7 @@
  * Used by the order, domain and price areas.
  */
 import { badRequest } from "../core/contract";
+import { describe, parseLongText } from "../core/util";
 
 export { DAY_MS, isoDate, isoDateTime } from "../core/util";
 
@@ -20,20 +21,24 @@ export function bodyObject(body: unknown): Json {
 export const mandatory = (name: string) => badRequest(`[${name}] Property is mandatory`);
 
 export function notInEnum(name: string, value: unknown, enumName: string) {
-  return badRequest(`[${name}] Given data (${String(value)}) does not belong to the ${enumName} enumeration`);
+  return badRequest(
+    `[${name}] Given data (${describe(value)}) does not belong to the ${enumName} enumeration`,
+  );
 }
 
 export function requiredString(body: Json, name: string): string {
   const value = body[name];
   if (value === undefined || value === null) throw mandatory(name);
-  if (typeof value !== "string") throw badRequest(`[${name}] Given data (${String(value)}) is not a string`);
+  if (typeof value !== "string")
+    throw badRequest(`[${name}] Given data (${describe(value)}) is not a string`);
   return value;
 }
 
 export function optionalString(body: Json, name: string): string | undefined {
   const value = body[name];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== "string") throw badRequest(`[${name}] Given data (${String(value)}) is not a string`);
+  if (typeof value !== "string")
+    throw badRequest(`[${name}] Given data (${describe(value)}) is not a string`);
   return value;
 }
 
@@ -68,9 +73,9 @@ export function optionalEnum<T extends string>(
 export function requiredLong(body: Json, name: string): number {
   const value = body[name];
   if (value === undefined || value === null) throw mandatory(name);
-  const n = typeof value === "string" && /^-?\d+$/.test(value) ? Number(value) : value;
+  const n = typeof value === "string" ? parseLongText(value) : value;
   if (typeof n !== "number" || !Number.isSafeInteger(n)) {
-    throw badRequest(`[${name}] Given data (${String(value)}) is not a valid long`);
+    throw badRequest(`[${name}] Given data (${describe(value)}) is not a valid long`);
   }
   return n;
 }
@@ -84,15 +89,16 @@ export function optionalBoolean(body: Json, name: string): boolean | undefined {
   const value = body[name];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "boolean")
-    throw badRequest(`[${name}] Given data (${String(value)}) is not a boolean`);
+    throw badRequest(`[${name}] Given data (${describe(value)}) is not a boolean`);
   return value;
 }
 
 /** A path parameter declared as `long`. */
 export function pathLong(params: Readonly<Record<string, string>>, name: string): number {
   const raw = params[name] ?? "";
-  if (!/^\d+$/.test(raw)) throw badRequest(`[${name}] Given data (${raw}) is not a valid long`);
-  return Number(raw);
+  const n = parseLongText(raw, false);
+  if (n === undefined) throw badRequest(`[${name}] Given data (${raw}) is not a valid long`);
+  return n;
 }
 
 /** A query parameter that must belong to an enum, `undefined` when absent. */

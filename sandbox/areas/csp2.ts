@@ -14,7 +14,9 @@ import {
   longField,
   longParam,
   optionalString,
+  own,
 } from "../core/util";
+import { checkSlice } from "../core/checks";
 import { getService, registerService, serviceInfos, updateServiceInfos } from "./services";
 
 // ---------------------------------------------------------------------------------------------- model
@@ -140,13 +142,13 @@ export const configureDomainHooks: ((ctx: SandboxContext, configuration: DomainC
 // ----------------------------------------------------------------------------------------- lookups
 
 function tenant(ctx: SandboxContext, serviceName: string): Tenant {
-  const t = csp2Slice(ctx).tenants[serviceName];
+  const t = own(csp2Slice(ctx).tenants, serviceName);
   if (!t) throw notFound(`Tenant ${serviceName}`);
   return t;
 }
 
 function subscription(ctx: SandboxContext, serviceName: string, id: number): Subscription {
-  const s = csp2Slice(ctx).subscriptions[String(id)];
+  const s = own(csp2Slice(ctx).subscriptions, String(id));
   if (!s || s.serviceName !== serviceName) throw notFound(`Subscription ${id}`);
   return s;
 }
@@ -173,6 +175,11 @@ function requireIdle(s: Subscription): void {
       `Subscription ${s.id} already has a pending task (${s.taskPendingId}); wait for it to end`,
     );
   }
+}
+
+/** An optional body field of OVH type `long` (null and absent give undefined). */
+function optionalLongField(body: Record<string, unknown>, name: string): number | undefined {
+  return body[name] === undefined || body[name] === null ? undefined : longField(body, name);
 }
 
 function quantityOf(body: Record<string, unknown>): number {
@@ -910,7 +917,7 @@ function register(routes: Routes, ctx: SandboxContext): void {
   routes.add("GET", `${base}/task/{id}`, (req) => {
     tenant(ctx, sn(req.params));
     const id = longParam(req.params, "id");
-    const task = csp2Slice(ctx).tasks[String(id)];
+    const task = own(csp2Slice(ctx).tasks, String(id));
     if (!task || task.serviceName !== sn(req.params)) throw notFound(`Task ${id}`);
     return taskModel(task);
   });
@@ -918,7 +925,7 @@ function register(routes: Routes, ctx: SandboxContext): void {
     tenant(ctx, sn(req.params));
     const period = req.query.get("timePeriod");
     if (period === null) throw badRequest("[timePeriod] Property is mandatory");
-    if (!(period in PERIODS)) {
+    if (own(PERIODS, period) === undefined) {
       throw badRequest(
         `[timePeriod] Invalid value: ${JSON.stringify(period)} is not a valid msServices.LicensePeriodEnum`,
       );
@@ -990,7 +997,7 @@ function registerControl(routes: Routes, ctx: SandboxContext): void {
     const body = bodyObject(req.body);
     const str = (name: string, fallback: string): string => optionalString(body, name) ?? fallback;
     const serviceName = provisionTenant(ctx, {
-      orderId: typeof body["orderId"] === "number" ? body["orderId"] : 0,
+      orderId: optionalLongField(body, "orderId") ?? 0,
       displayName: str("displayName", "Sandbox tenant"),
       mpnId: str("mpnId", "6543210"),
       firstName: str("firstName", "Sandbox"),
@@ -1027,7 +1034,7 @@ function registerControl(routes: Routes, ctx: SandboxContext): void {
     const licenseId = longField(body, "licenseId");
     const quantity = longField(body, "quantity");
     if (!licence(ctx, licenseId)) throw badRequest(`Unknown licence ${licenseId}`);
-    const parentId = typeof body["parentId"] === "number" ? body["parentId"] : null;
+    const parentId = optionalLongField(body, "parentId") ?? null;
     if (parentId !== null) subscription(ctx, t.serviceName, parentId);
     const status = optionalString(body, "status") ?? "active";
     return subscriptionModel(
@@ -1059,7 +1066,12 @@ function registerControl(routes: Routes, ctx: SandboxContext): void {
     for (const flag of ["newSeatsAllowed", "newSubscriptionsAllowed"] as const) {
       if (typeof body[flag] === "boolean") l[flag] = body[flag];
     }
-    if (body["limit"] === null || typeof body["limit"] === "number") l.limit = body["limit"];
+    if (body["limit"] === null) l.limit = null;
+    else if (body["limit"] !== undefined) {
+      const limit = longField(body, "limit");
+      if (limit < 0) throw badRequest("[limit] Invalid value: a non-negative long is expected");
+      l.limit = limit;
+    }
     return licenceModel(l);
   });
   routes.add("POST", "/csp2/tasks/fail-next", (req) => {
@@ -1069,7 +1081,8 @@ function registerControl(routes: Routes, ctx: SandboxContext): void {
     const fn = optionalString(body, "function");
     if (serviceName !== undefined) rule.serviceName = serviceName;
     if (fn !== undefined) rule.function = fn;
-    if (typeof body["subscriptionId"] === "number") rule.subscriptionId = body["subscriptionId"];
+    const subscriptionId = optionalLongField(body, "subscriptionId");
+    if (subscriptionId !== undefined) rule.subscriptionId = subscriptionId;
     csp2Slice(ctx).failNext.push(rule);
     return { queued: csp2Slice(ctx).failNext.length };
   });
@@ -1078,6 +1091,16 @@ function registerControl(routes: Routes, ctx: SandboxContext): void {
 
 export const csp2Area: AreaModule = {
   name: "csp2",
+  check: (s) =>
+    checkSlice("csp2", s, {
+      licences: "array of objects",
+      tenants: "record of objects",
+      subscriptions: "record of objects",
+      tasks: "record of objects",
+      seats: "array of objects",
+      domainConfigurations: "array of objects",
+      failNext: "array of objects",
+    }),
   init(ctx) {
     const current = ctx.store.state["csp2"];
     const slice: Partial<Csp2Slice> = isRecord(current) ? (current as Partial<Csp2Slice>) : {};

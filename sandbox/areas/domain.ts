@@ -36,6 +36,8 @@ import {
   requiredEnum,
   requiredString,
 } from "./bodyFields";
+import { checkSlice } from "../core/checks";
+import { own } from "../core/util";
 import { DomainConfiguration, configureDomainHooks } from "./csp2";
 import { addEmailNotification } from "./order";
 import { ACCOUNT_NIC, registerService, serviceInfos, updateServiceInfos } from "./services";
@@ -459,7 +461,7 @@ function microsoftRecords(domain: string, service: string): [RecordType, string,
 /** Legacy `configureDomain` (csp2 `--legacy`): when its task completes, write and deploy the records. */
 function applyConfigureDomain(ctx: SandboxContext, configuration: DomainConfiguration): void {
   const state = ctx.store.state["domain"] as DomainSlice | undefined;
-  const zone = state?.zones[configuration.domain];
+  const zone = state ? own(state.zones, configuration.domain) : undefined;
   if (!zone) return;
   for (const service of configuration.supportedServices) {
     for (const [fieldType, subDomain, target] of microsoftRecords(zone.name, service)) {
@@ -481,6 +483,13 @@ configureDomainHooks.push(applyConfigureDomain);
 
 export const domainArea: AreaModule = {
   name: "domain",
+
+  check: (s) =>
+    checkSlice("domain", s, {
+      zones: "record of objects",
+      domains: "record of objects",
+      recordIdZeroBug: "boolean",
+    }),
 
   init(ctx) {
     const current = ctx.store.state["domain"];
@@ -529,7 +538,7 @@ export const domainArea: AreaModule = {
   register(routes: Routes, ctx: SandboxContext) {
     const zoneOf = (req: SandboxRequest): ZoneState => {
       const name = req.params.zoneName ?? "";
-      const zone = slice(ctx).zones[name];
+      const zone = own(slice(ctx).zones, name);
       if (!zone) throw notFound(`zoneName = ${name}`);
       return zone;
     };
@@ -542,7 +551,7 @@ export const domainArea: AreaModule = {
     };
     const domainOf = (req: SandboxRequest): DomainState => {
       const name = req.params.serviceName ?? "";
-      const d = slice(ctx).domains[name];
+      const d = own(slice(ctx).domains, name);
       if (!d) throw notFound(`serviceName = ${name}`);
       return d;
     };
@@ -689,7 +698,7 @@ export const domainArea: AreaModule = {
         throw badRequest(`[transferLockStatus] Only locked or unlocked can be set, not ${lock}`);
       }
       if (nameServerType === "hosted" && d.nameServerType !== "hosted") {
-        const zone = slice(ctx).zones[d.domain];
+        const zone = own(slice(ctx).zones, d.domain);
         const hosts = zone?.nameServers ?? ["dns19.ovh.net", "ns19.ovh.net"];
         d.nameServers = hosts.map((host) => ({
           id: 3_000_000 + ctx.store.nextId("nameServer"),

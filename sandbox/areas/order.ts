@@ -36,6 +36,8 @@ import {
   requiredLong,
   requiredString,
 } from "./bodyFields";
+import { checkSlice } from "../core/checks";
+import { own } from "../core/util";
 import { provisionTenant } from "./csp2";
 import { ACCOUNT_NIC } from "./services";
 
@@ -147,6 +149,20 @@ export const PLANS: readonly PlanSpec[] = [
     labels: DELEGATION_LABELS,
   },
 ];
+
+/**
+ * `--typed-labels`: the types and fields `requiredConfiguration` answers, in the shape OVH's model allows
+ * (`type` any string, `fields` the sub-fields to input). OVH's real csp2 values are not public: these are
+ * plausible ones, meant to check that a client relies on labels only.
+ */
+const TYPED_LABELS: Readonly<Record<string, { type: string; fields: string[] | null }>> = {
+  mpnId: { type: "String", fields: null },
+  customerEmail: { type: "Email", fields: null },
+  customerPhone: { type: "PhoneNumber", fields: ["countryCallingCode", "nationalNumber"] },
+  customerAddress: { type: "/me/contact/address", fields: ["line1", "line2", "line3"] },
+  customerCountry: { type: "nichandle.CountryEnum", fields: null },
+  existingTenantDomain: { type: "/domain", fields: ["domain"] },
+};
 
 const DURATIONS = ["P1M", "P1Y"] as const;
 const PRICING_MODE = "default";
@@ -460,7 +476,7 @@ function durationText(duration: string): string {
 // Carts.
 
 function getCart(ctx: SandboxContext, cartId: string): CartState {
-  const cart = slice(ctx).carts[cartId];
+  const cart = own(slice(ctx).carts, cartId);
   if (!cart) throw notFound(`cartId = ${cartId}`);
   return cart;
 }
@@ -631,7 +647,7 @@ function orderUrl(order: OrderState): string {
 }
 
 function getOrder(ctx: SandboxContext, orderId: number): OrderState {
-  const order = slice(ctx).orders[String(orderId)];
+  const order = own(slice(ctx).orders, String(orderId));
   if (!order) throw notFound(`orderId = ${orderId}`);
   return order;
 }
@@ -812,6 +828,15 @@ const open = { authenticated: false } as const;
 
 export const orderArea: AreaModule = {
   name: "order",
+
+  check: (s) =>
+    checkSlice("order", s, {
+      account: "record",
+      paymentMethods: "array of objects",
+      carts: "record of objects",
+      orders: "record of objects",
+      emails: "array of objects",
+    }),
 
   init(ctx) {
     const current = ctx.store.state["order"] as Partial<OrderSlice> | undefined;
@@ -1053,12 +1078,13 @@ export const orderArea: AreaModule = {
       "GET",
       "/order/cart/{cartId}/item/{itemId}/requiredConfiguration",
       (req) =>
-        labelsOf(cartAndItem(req, false).item).map((spec) => ({
-          fields: null,
-          label: spec.label,
-          required: spec.required,
-          type: "string",
-        })),
+        labelsOf(cartAndItem(req, false).item).map((spec) => {
+          if (!ctx.options.fidelity.typedLabels) {
+            return { fields: null, label: spec.label, required: spec.required, type: "string" };
+          }
+          const typed = own(TYPED_LABELS, spec.label) ?? { type: "String", fields: null };
+          return { fields: typed.fields, label: spec.label, required: spec.required, type: typed.type };
+        }),
       open,
     );
     routes.add(

@@ -4,6 +4,7 @@
  * excluding tax, in euros; they are sandbox data, not OVH's price list.
  */
 import type { AreaModule, Routes } from "../core/contract";
+import { own } from "../core/util";
 import { notInEnum } from "./bodyFields";
 
 export const CSP2_LICENSE_PRICES_EUR: Readonly<Record<string, number>> = {
@@ -26,7 +27,7 @@ export const LICENSE_ENUM = "price.Saas.Csp2.LicenseEnum";
 
 /** OVH's `order.Price` as served by `/price` (no `priceInUcents` in this model). */
 export function licensePrice(licenseName: string): { currencyCode: "EUR"; text: string; value: number } {
-  const value = CSP2_LICENSE_PRICES_EUR[licenseName];
+  const value = own(CSP2_LICENSE_PRICES_EUR, licenseName);
   if (value === undefined) throw notInEnum("licenseName", licenseName, LICENSE_ENUM);
   return { currencyCode: "EUR", text: `${value.toFixed(2)} €`, value };
 }

@@ -13,7 +13,10 @@ import {
   longParam,
   optionalBoolean,
   optionalString,
+  own,
 } from "../core/util";
+
+import { checkSlice } from "../core/checks";
 
 export const ACCOUNT_NIC = "xx12345-ovh";
 
@@ -86,7 +89,7 @@ export function registerService(
 }
 
 export function getService(ctx: SandboxContext, serviceId: number): ServiceRecord {
-  const record = slice(ctx).services[String(serviceId)];
+  const record = own(slice(ctx).services, String(serviceId));
   if (!record) throw notFound(`Service ${serviceId}`);
   return record;
 }
@@ -159,7 +162,7 @@ export function updateServiceInfos(ctx: SandboxContext, serviceId: number, body:
 
 function expanded(ctx: SandboxContext, record: ServiceRecord): Record<string, unknown> {
   const expirationMs = expiration(record, ctx.clock.now());
-  const product = PRODUCTS[record.routeTemplate];
+  const product = own(PRODUCTS, record.routeTemplate);
   const vars: { key: string; value: string }[] = [];
   const names = record.routeTemplate.match(/\{(\w+)\}/);
   if (names?.[1]) vars.push({ key: names[1], value: record.resourceName });
@@ -218,6 +221,7 @@ const TERMINATION_POLICIES: readonly TerminationPolicy[] = [
 
 export const servicesArea: AreaModule = {
   name: "services",
+  check: (s) => checkSlice("services", s, { services: "record of objects" }),
   init(ctx) {
     if (!isRecord(ctx.store.state["services"])) ctx.store.state["services"] = { services: {} };
   },

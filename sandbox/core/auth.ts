@@ -210,7 +210,11 @@ export function authenticate(ctx: SandboxContext, info: SignedRequestInfo): Call
   const timestamp = header(info.headers, "x-ovh-timestamp") ?? "";
   if (!/^\d+$/.test(timestamp))
     throw new OvhError(400, "Client::BadRequest", "Invalid timestamp", "INVALID_TIMESTAMP");
-  if (Math.abs(Number(timestamp) - Math.floor(now / 1000)) > TIMESTAMP_WINDOW_S) {
+  // Within the window of the sandbox clock, or of real time: time moved forward through the clock control
+  // passed for the caller too, who may still apply an offset read from /auth/time before the move.
+  const ts = Number(timestamp);
+  const near = (ms: number): boolean => Math.abs(ts - Math.floor(ms / 1000)) <= TIMESTAMP_WINDOW_S;
+  if (!near(now) && !near(Date.now())) {
     throw new OvhError(400, "Client::BadRequest", "Query out of time", "QUERY_TIME_OUT");
   }
   const given = header(info.headers, "x-ovh-signature") ?? "";
@@ -238,6 +242,15 @@ export interface OAuthResult {
   body: unknown;
 }
 
+/** An OAuth2 error (RFC 6749 `error`), also carrying OVH's `class` and `message`. */
+function oauthError(status: number, error: string, description: string): OAuthResult {
+  const errorClass = status === 401 ? "Client::Unauthorized" : "Client::BadRequest";
+  return {
+    status,
+    body: { error, error_description: description, class: errorClass, message: description },
+  };
+}
+
 /** `POST /auth/oauth2/token` (client credentials; form-encoded or JSON; secret in body or Basic auth). */
 export function oauthToken(
   ctx: SandboxContext,
@@ -251,10 +264,12 @@ export function oauthToken(
     try {
       const parsed: unknown = JSON.parse(text);
       if (isRecord(parsed)) {
-        fields = Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
+        fields = Object.fromEntries(
+          Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+        );
       }
     } catch {
-      return { status: 400, body: { error: "invalid_request", error_description: "Malformed JSON body" } };
+      return oauthError(400, "invalid_request", "Malformed JSON body");
     }
   } else {
     fields = Object.fromEntries(new URLSearchParams(text));
@@ -263,31 +278,26 @@ export function oauthToken(
     const decoded = Buffer.from(authorization.replace(/^basic\s+/i, ""), "base64").toString("utf8");
     const colon = decoded.indexOf(":");
     if (colon > 0) {
-      fields["client_id"] ??= decodeURIComponent(decoded.slice(0, colon));
-      fields["client_secret"] ??= decodeURIComponent(decoded.slice(colon + 1));
+      try {
+        fields["client_id"] ??= decodeURIComponent(decoded.slice(0, colon));
+        fields["client_secret"] ??= decodeURIComponent(decoded.slice(colon + 1));
+      } catch {
+        return oauthError(400, "invalid_request", "Malformed HTTP Basic credentials");
+      }
     }
   }
   if (fields["grant_type"] !== "client_credentials") {
-    return {
-      status: 400,
-      body: {
-        error: "unsupported_grant_type",
-        error_description: "Only grant_type=client_credentials is supported",
-      },
-    };
+    return oauthError(400, "unsupported_grant_type", "Only grant_type=client_credentials is supported");
   }
   const client = slice(ctx).oauthClients.find(
     (c) => c.clientId === fields["client_id"] && safeEqual(c.clientSecret, fields["client_secret"] ?? ""),
   );
   if (!client) {
-    return {
-      status: 401,
-      body: { error: "invalid_client", error_description: "Client authentication failed" },
-    };
+    return oauthError(401, "invalid_client", "Client authentication failed");
   }
   const scope = fields["scope"] ?? "all";
   if (scope !== "all") {
-    return { status: 400, body: { error: "invalid_scope", error_description: `Unsupported scope ${scope}` } };
+    return oauthError(400, "invalid_scope", "Unsupported scope (only all)");
   }
   const now = ctx.clock.now();
   const tokens = slice(ctx).tokens.filter((t) => t.expiresAt > now);
@@ -315,9 +325,19 @@ export function validateCredential(ctx: SandboxContext, validationToken: string,
   return refuse ? "Access refused." : "Access granted: the consumer key is now validated.";
 }
 
+function parseAllowedIps(value: unknown): string[] | null {
+  if (value === undefined || value === null) return null;
+  if (!Array.isArray(value) || value.some((ip) => typeof ip !== "string" || ip.length > 64)) {
+    throw badRequest("[allowedIPs] Invalid value: a list of IP blocks (strings) is expected");
+  }
+  if (value.length > 100) throw badRequest("[allowedIPs] Invalid value: at most 100 IP blocks");
+  return value as string[];
+}
+
 function parseRules(body: Record<string, unknown>): AccessRule[] {
   const rules = body["accessRules"];
   if (!Array.isArray(rules) || rules.length === 0) throw badRequest("[accessRules] Property is mandatory");
+  if (rules.length > 1000) throw badRequest("[accessRules] Invalid value: at most 1000 rules");
   return rules.map((rule, i) => {
     if (!isRecord(rule)) throw badRequest(`[accessRules.${i}] Invalid value: an object is expected`);
     const method = rule["method"];
@@ -327,7 +347,7 @@ function parseRules(body: Record<string, unknown>): AccessRule[] {
         `[accessRules.${i}.method] Invalid value: ${JSON.stringify(method)} is not a valid auth.HTTPMethodEnum`,
       );
     }
-    if (typeof path !== "string" || !path.startsWith("/")) {
+    if (typeof path !== "string" || !path.startsWith("/") || path.length > 1000) {
       throw badRequest(
         `[accessRules.${i}.path] Invalid value: ${JSON.stringify(path)}; a path starting with "/" is expected`,
       );
@@ -351,7 +371,12 @@ function credentialModel(c: Credential): Record<string, unknown> {
 }
 
 /** The `/auth` routes. `controlBase` is the sandbox control URL the validation link points to. */
-export function registerAuthRoutes(routes: Routes, ctx: SandboxContext, controlBase: () => string): void {
+export function registerAuthRoutes(
+  routes: Routes,
+  ctx: SandboxContext,
+  controlBase: () => string,
+  controlQuery: () => string = () => "",
+): void {
   routes.add("GET", "/auth/time", () => Math.floor(ctx.clock.now() / 1000), { authenticated: false });
 
   routes.add(
@@ -377,13 +402,13 @@ export function registerAuthRoutes(routes: Routes, ctx: SandboxContext, controlB
         expiration: null,
         validationToken: randomKey(24),
         redirection,
-        allowedIPs: Array.isArray(allowedIPs) ? allowedIPs.map(String) : null,
+        allowedIPs: parseAllowedIps(allowedIPs),
       };
       slice(ctx).credentials.push(credential);
       return {
         consumerKey: credential.consumerKey,
         state: credential.status,
-        validationUrl: `${controlBase()}/auth/validate?credentialToken=${credential.validationToken}`,
+        validationUrl: `${controlBase()}/auth/validate?credentialToken=${credential.validationToken}${controlQuery()}`,
       };
     },
     { authenticated: false },

@@ -75,10 +75,22 @@ export interface Store {
 
 export interface SandboxOptions {
   readonly legacy: boolean;
+  /** Fidelity switches (see `FidelityOptions` in `sandbox/index.ts`). */
+  readonly fidelity: Readonly<FidelityOptions>;
   /** How long an OfficeTask takes from `todo` to `done`. */
   readonly taskDelayMs: number;
   /** How long an order takes from `checking` to `delivered` (and a new tenant from `creating` to `ok`). */
   readonly orderDelayMs: number;
+}
+
+/** Behaviours of the real OVH API that the sandbox emulates only when asked, for clients' tests. */
+export interface FidelityOptions {
+  /** `requiredConfiguration` labels carry types other than `string` and `fields`, as OVH's model allows. */
+  typedLabels: boolean;
+  /** Body parameters a route does not declare are refused (400), as OVH does. */
+  strictBody: boolean;
+  /** Every field OVH's models declare nullable is answered `null`. */
+  nullFields: boolean;
 }
 
 export interface SandboxContext {
@@ -95,6 +107,11 @@ export interface SandboxContext {
 export interface AreaModule {
   /** Also the key of this area's slice in `store.state`. */
   readonly name: string;
+  /**
+   * Checks the slice loaded from a `--data` file before anything else touches it (`undefined` when the file
+   * has none yet); returns what is wrong, and the file is then refused untouched.
+   */
+  check?(slice: unknown): string | undefined;
   /** Create this area's empty slice if the store has none (every start, also with `--seed empty`). */
   init(ctx: SandboxContext): void;
   /** Fill this area's slice for `--seed default`; called once, on a store that was just created. */

@@ -3,13 +3,15 @@
  * unauthenticated test-control routes under `/_sandbox`. Settles every area before each request, logs OVH
  * calls, injects faults, persists after mutating requests, and answers errors in OVH's JSON shape.
  */
-import { randomBytes } from "node:crypto";
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AreaModule, Caller, Method, OvhError, SandboxContext, SandboxRequest, badRequest } from "./contract";
 import { authenticate, checkAccess, oauthToken, registerAuthRoutes, validateCredential } from "./auth";
+import { checkSlice } from "./checks";
 import { Router } from "./router";
-import { SandboxStore } from "./store";
-import { bodyObject, globToRegExp, isRecord, isoDateTime } from "./util";
+import { MAX_CLOCK_OFFSET_MS, SandboxStore, StoreSnapshot } from "./store";
+import { OVH_BODY_PARAMS, OVH_MODELS, OVH_RESPONSE_TYPES } from "./ovhTables";
+import { bodyObject, globToRegExp, isLong, isRecord, isoDateTime, own } from "./util";
 
 export const TOKEN_PATH = "/auth/oauth2/token";
 const METHODS: readonly string[] = ["GET", "POST", "PUT", "DELETE"];
@@ -59,7 +61,21 @@ export interface EngineOptions {
   /** Scheme used to rebuild the signed URL. */
   scheme: "http" | "https";
   log: (line: string) => void;
+  /** Largest request body accepted (bytes); larger ones get 413 before they are read. */
+  maxBodyBytes: number;
+  /** Entries kept in the call log; older ones are dropped (and counted). */
+  callLogLimit: number;
+  /** When set, every `/_sandbox` request must carry it (`X-Sandbox-Token` header or `sandboxToken` query). */
+  controlToken: string | null;
 }
+
+/** Deepest JSON nesting accepted in a request body (OVH's models nest a few levels at most). */
+export const MAX_JSON_DEPTH = 32;
+/** Longest URL (path and query) accepted. */
+export const MAX_URL_LENGTH = 8192;
+/** Bounds of the control inputs. */
+export const MAX_FAULT_RULES = 1000;
+export const MAX_ADVANCE_MS = 10 * 366 * 24 * 3600 * 1000;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -76,12 +92,17 @@ export class SandboxEngine {
   readonly api: Router;
   readonly control: Router;
   private readonly calls: CallLogEntry[] = [];
+  private droppedCalls = 0;
+  /** Whether a Host header (or an Origin's host) names this sandbox; null until the server listens. */
+  allowedHost: ((host: string) => boolean) | null = null;
   private faults: FaultRule[] = [];
   private faultSeq = 0;
   private queryCounter = Math.floor(Math.random() * 100_000);
   private readonly queryNode = randomBytes(4).toString("hex");
   /** Base URL of the control routes (set once the server listens). */
   controlBase = "";
+  /** Appended to control links handed out (the validation link), e.g. `&sandboxToken=…`. */
+  controlQuery = "";
 
   constructor(
     private readonly ctx: SandboxContext,
@@ -91,7 +112,12 @@ export class SandboxEngine {
   ) {
     this.api = new Router(ctx.options.legacy);
     this.control = new Router(true);
-    registerAuthRoutes(this.api, ctx, () => this.controlBase);
+    registerAuthRoutes(
+      this.api,
+      ctx,
+      () => this.controlBase,
+      () => this.controlQuery,
+    );
     for (const area of areas) area.register(this.api, ctx);
     this.registerCoreControl();
     for (const area of areas) area.registerControl?.(this.control, ctx);
@@ -105,14 +131,6 @@ export class SandboxEngine {
 
   private settle(): void {
     for (const area of this.areas) area.settle?.(this.ctx);
-  }
-
-  private save(): void {
-    try {
-      this.store.save();
-    } catch (error) {
-      this.options.log(`sandbox: could not write the data file: ${(error as Error).message}`);
-    }
   }
 
   /** Node's request listener. */
@@ -144,15 +162,122 @@ export class SandboxEngine {
     res.end(text);
   }
 
-  private async readBody(req: IncomingMessage): Promise<Buffer> {
+  /**
+   * Reads the body up to `maxBodyBytes`; `null` when it is larger (the rest is drained without being kept,
+   * so the 413 reaches the client and nothing big is ever held in memory).
+   */
+  private async readBody(req: IncomingMessage): Promise<Buffer | null> {
+    const limit = this.options.maxBodyBytes;
+    const declared = Number(req.headers["content-length"] ?? "0");
     const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    let size = 0;
+    let tooLarge = Number.isFinite(declared) && declared > limit;
+    if (!tooLarge) {
+      for await (const chunk of req) {
+        size += (chunk as Buffer).length;
+        if (size > limit) {
+          tooLarge = true;
+          break;
+        }
+        chunks.push(chunk as Buffer);
+      }
+    }
+    if (tooLarge) {
+      // Drain (bounded) without keeping anything, then close the connection after the answer.
+      let drained = size;
+      req.on("data", (chunk: Buffer) => {
+        drained += chunk.length;
+        if (drained > 64 * limit) req.socket.destroy();
+      });
+      req.resume();
+      return null;
+    }
     return Buffer.concat(chunks);
+  }
+
+  /** Why a request may not be served at all (bad Host, cross-site, over-long URL), checked before its body. */
+  private refusal(req: IncomingMessage, rawUrl: string): OvhError | undefined {
+    if (rawUrl.length > MAX_URL_LENGTH) {
+      return new OvhError(
+        414,
+        "Client::RequestURITooLong",
+        `The URL is longer than ${MAX_URL_LENGTH} characters`,
+      );
+    }
+    const hostHeader = String(req.headers.host ?? "");
+    if (this.allowedHost !== null && !this.allowedHost(hostHeader)) {
+      return new OvhError(
+        400,
+        "Client::BadRequest",
+        `Unexpected Host header ${JSON.stringify(hostHeader.slice(0, 100))}: this sandbox answers only to its own ` +
+          `address (see --allow-host)`,
+      );
+    }
+    const origin = req.headers.origin;
+    const fetchSite = req.headers["sec-fetch-site"];
+    const ownOrigin = origin !== undefined && this.allowedHost !== null && this.sameOrigin(origin);
+    if ((origin !== undefined && !ownOrigin) || fetchSite === "cross-site" || fetchSite === "same-site") {
+      return new OvhError(
+        403,
+        "Client::Forbidden",
+        "Cross-site requests are refused: the sandbox is called by API clients, not by web pages",
+      );
+    }
+    return undefined;
+  }
+
+  /** Whether an `Origin` header names this sandbox itself. */
+  private sameOrigin(origin: string): boolean {
+    try {
+      const url = new URL(origin);
+      return (
+        url.protocol === `${this.options.scheme}:` && this.allowedHost !== null && this.allowedHost(url.host)
+      );
+    } catch {
+      return false;
+    }
+  }
+
+  private logCall(entry: CallLogEntry): void {
+    this.calls.push(entry);
+    const excess = this.calls.length - this.options.callLogLimit;
+    if (excess > 0) {
+      // Drop in batches so that a full log costs O(1) per call on average.
+      const drop = Math.max(excess, Math.ceil(this.options.callLogLimit / 10));
+      this.calls.splice(0, Math.min(drop, this.calls.length - 1));
+      if (this.droppedCalls === 0) {
+        this.options.log(
+          `sandbox: the call log keeps the last ${this.options.callLogLimit} calls; older entries are being dropped ` +
+            `(GET /_sandbox/calls answers X-Sandbox-Calls-Dropped)`,
+        );
+      }
+      this.droppedCalls += Math.min(drop, this.calls.length + drop - 1);
+    }
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const rawUrl = req.url ?? "/";
-    const rawBody = await this.readBody(req);
+    const refused = this.refusal(req, rawUrl);
+    if (refused) {
+      req.resume();
+      this.send(res, { ...errorReply(refused), headers: { Connection: "close" } });
+      return;
+    }
+    const body = await this.readBody(req);
+    if (body === null) {
+      this.send(res, {
+        ...errorReply(
+          new OvhError(
+            413,
+            "Client::RequestEntityTooLarge",
+            `The request body is larger than ${this.options.maxBodyBytes} bytes`,
+          ),
+        ),
+        headers: { Connection: "close" },
+      });
+      return;
+    }
+    const rawBody = body;
     const method = (req.method ?? "GET").toUpperCase();
     const q = rawUrl.indexOf("?");
     const path = q >= 0 ? rawUrl.slice(0, q) : rawUrl;
@@ -160,14 +285,16 @@ export class SandboxEngine {
 
     if (path === "/_sandbox" || path.startsWith("/_sandbox/")) {
       this.settle();
-      const reply = this.handleControl(
-        method,
-        path.slice("/_sandbox".length) || "/",
-        queryString,
-        req,
-        rawBody,
-      );
-      if (method !== "GET") this.save();
+      const before = method === "GET" ? undefined : this.store.snapshot();
+      const controlPath = path.slice("/_sandbox".length) || "/";
+      let reply = this.handleControl(method, controlPath, queryString, req, rawBody);
+      if (before) reply = this.commit(before, reply);
+      if (controlPath === "/calls") {
+        reply = {
+          ...reply,
+          headers: { ...reply.headers, "X-Sandbox-Calls-Dropped": String(this.droppedCalls) },
+        };
+      }
       this.send(res, reply);
       return;
     }
@@ -176,13 +303,13 @@ export class SandboxEngine {
     const apiPath = isToken ? path : path.startsWith("/1.0/") ? path.slice(4) : null;
     const entry: CallLogEntry = {
       method,
-      path: apiPath ?? path,
-      query: queryString,
+      path: apiPath ?? path.slice(0, 1000),
+      query: queryString.slice(0, 1000),
       status: null,
       caller: null,
       timestamp: isoDateTime(this.ctx.clock.now()),
     };
-    this.calls.push(entry);
+    this.logCall(entry);
     const fault = apiPath === null ? undefined : this.takeFault(method, apiPath);
     if (fault) entry.fault = fault.kind;
     const delay = this.options.latencyMs + (fault?.kind === "latency" ? fault.latencyMs : 0);
@@ -208,6 +335,7 @@ export class SandboxEngine {
       return;
     }
 
+    const before = method === "GET" ? undefined : this.store.snapshot();
     let reply: Reply;
     if (isToken) {
       reply =
@@ -226,7 +354,7 @@ export class SandboxEngine {
     } else {
       reply = await this.handleApi(method, apiPath, queryString, rawUrl, req, rawBody, entry);
     }
-    if (method !== "GET") this.save();
+    if (before) reply = this.commit(before, reply);
     entry.status = reply.status;
 
     if (fault?.kind === "commitThenReset") {
@@ -240,6 +368,31 @@ export class SandboxEngine {
       return;
     }
     this.send(res, reply);
+  }
+
+  /**
+   * Ends a mutating request: a refused one leaves no trace (the state before it is put back); an accepted one is
+   * acknowledged only once saved, else it is undone and answered 500 so the client knows it did not happen.
+   */
+  private commit(before: StoreSnapshot, reply: Reply): Reply {
+    if (reply.status >= 400) {
+      this.store.restore(before);
+      return reply;
+    }
+    try {
+      this.store.save();
+      return reply;
+    } catch (error) {
+      this.store.restore(before);
+      this.options.log(`sandbox: could not write the data file, change undone: ${(error as Error).message}`);
+      return {
+        status: 500,
+        body: {
+          class: "Server::InternalServerError",
+          message: "The sandbox could not save this change to its data file; nothing was changed",
+        },
+      };
+    }
   }
 
   private faultReply(status: number): Reply {
@@ -299,10 +452,24 @@ export class SandboxEngine {
         entry.caller = `${caller.kind}:${caller.id}`;
         checkAccess(this.ctx, caller, method, apiPath);
       }
-      const result = await match.route.handler(
-        this.request(method as Method, apiPath, match.params, queryString, req, rawBody, caller),
+      const request = this.request(
+        method as Method,
+        apiPath,
+        match.params,
+        queryString,
+        req,
+        rawBody,
+        caller,
       );
-      return { status: 200, body: result === undefined ? null : result };
+      const operation = `${method} ${match.route.template}`;
+      if (this.ctx.options.fidelity.strictBody) refuseUndescribed(operation, request.body);
+      const result = await match.route.handler(request);
+      const body = result === undefined ? null : result;
+      if (this.ctx.options.fidelity.nullFields) {
+        const type = own(OVH_RESPONSE_TYPES, operation);
+        if (type !== undefined) return { status: 200, body: nullEveryNullable(structuredClone(body), type) };
+      }
+      return { status: 200, body };
     } catch (error) {
       if (error instanceof OvhError) return errorReply(error);
       this.options.log(
@@ -327,6 +494,11 @@ export class SandboxEngine {
     let body: unknown = undefined;
     const text = rawBody.toString("utf8");
     if (text.trim() !== "") {
+      if (jsonDepth(text) > MAX_JSON_DEPTH) {
+        throw badRequest(
+          `Invalid JSON received in the request body: nested deeper than ${MAX_JSON_DEPTH} levels`,
+        );
+      }
       try {
         body = JSON.parse(text);
       } catch {
@@ -348,6 +520,19 @@ export class SandboxEngine {
     rawBody: Buffer,
   ): Reply {
     try {
+      const token = this.options.controlToken;
+      if (token !== null) {
+        const given = req.headers["x-sandbox-token"] ?? new URLSearchParams(queryString).get("sandboxToken");
+        if (typeof given !== "string" || !sameSecret(given, token)) {
+          throw new OvhError(
+            401,
+            "Client::Unauthorized",
+            "The sandbox control API needs its token (X-Sandbox-Token header, or sandboxToken query parameter): " +
+              "it is the controlToken of the ready line",
+            "NOT_AUTHENTICATED",
+          );
+        }
+      }
       if (path === "/auth/validate" && (method === "GET" || method === "POST")) {
         const query = new URLSearchParams(queryString);
         const message = validateCredential(
@@ -393,16 +578,35 @@ export class SandboxEngine {
     };
     c.add("GET", "/state", () => this.store.dump());
     c.add("GET", "/routes", () => this.api.list());
+    c.add("GET", "/control-routes", () => this.control.list());
     c.add("GET", "/time", now);
     c.add("POST", "/time/advance", (req) => {
       const body = bodyObject(req.body ?? {});
-      const seconds = body["seconds"];
-      const ms = body["ms"];
       let delta = 0;
-      if (typeof seconds === "number" && Number.isFinite(seconds)) delta += seconds * 1000;
-      if (typeof ms === "number" && Number.isFinite(ms)) delta += ms;
-      if (delta < 0) throw badRequest("Time only moves forward");
-      clockState().offsetMs += Math.round(delta);
+      for (const [name, unit] of [
+        ["seconds", 1000],
+        ["ms", 1],
+      ] as const) {
+        const value = body[name];
+        if (value === undefined || value === null) continue;
+        if (
+          typeof value !== "number" ||
+          !Number.isFinite(value) ||
+          value < 0 ||
+          value * unit > MAX_ADVANCE_MS
+        ) {
+          throw badRequest(
+            `[${name}] Invalid value: a number of ${name} from 0 to ${MAX_ADVANCE_MS / unit} (10 years) is expected`,
+          );
+        }
+        delta += Math.round(value * unit);
+      }
+      if (clockState().offsetMs + delta > MAX_CLOCK_OFFSET_MS) {
+        throw badRequest(
+          "The sandbox clock cannot move further (at most about 100 years ahead of real time)",
+        );
+      }
+      clockState().offsetMs += delta;
       this.settle();
       return now();
     });
@@ -445,14 +649,15 @@ export class SandboxEngine {
       const int = (name: string, fallback: number): number => {
         const v = body[name];
         if (v === undefined || v === null) return fallback;
-        if (typeof v !== "number" || !Number.isInteger(v) || v < 0)
-          throw badRequest(`[${name}] a non-negative integer is expected`);
+        if (!isLong(v) || v < 0 || v > 1_000_000_000)
+          throw badRequest(`[${name}] an integer from 0 to 1000000000 is expected`);
         return v;
       };
       const status = int("status", kind === "rateLimit" ? 429 : 500);
       if ((kind === "status" || kind === "commitThenStatus") && (status < 500 || status > 599)) {
         throw badRequest("[status] a 5xx status is expected");
       }
+      if (int("latencyMs", 0) > 600_000) throw badRequest("[latencyMs] at most 600000 (10 minutes)");
       const rule: FaultRule = {
         id: ++this.faultSeq,
         kind: kind as FaultKind,
@@ -463,10 +668,90 @@ export class SandboxEngine {
         status,
         retryAfter: int("retryAfter", 1),
       };
+      if (this.faults.length >= MAX_FAULT_RULES) {
+        throw badRequest(
+          `At most ${MAX_FAULT_RULES} fault rules may be pending; DELETE /_sandbox/faults first`,
+        );
+      }
+      if (path.length > 1000) throw badRequest("[path] at most 1000 characters");
       if (rule.remaining > 0) this.faults.push(rule);
       return rule;
     });
   }
+}
+
+/** `--strict-body`: refuses body fields the operation does not declare, as OVH does. */
+function refuseUndescribed(operation: string, body: unknown): void {
+  if (!isRecord(body)) return;
+  const declared = own(OVH_BODY_PARAMS, operation) ?? [];
+  const extra = Object.keys(body).filter((k) => !declared.includes(k));
+  if (extra.length > 0) {
+    throw badRequest(
+      `Received not described parameters: (${extra.slice(0, 20).join(", ")}) while calling ${operation.replace(" ", ":")}`,
+    );
+  }
+}
+
+/** `--null-fields`: every field the answer's model declares nullable becomes `null`, at any depth. */
+export function nullEveryNullable(value: unknown, type: string): unknown {
+  if (type.endsWith("[]")) {
+    const inner = type.slice(0, -2);
+    return Array.isArray(value) ? value.map((v) => nullEveryNullable(v, inner)) : value;
+  }
+  const model = own(OVH_MODELS, type);
+  if (model === undefined || !isRecord(value)) return value;
+  for (const [field, [fieldType, nullable]] of Object.entries(model)) {
+    if (nullable) value[field] = null;
+    else if (own(value, field) !== undefined) value[field] = nullEveryNullable(value[field], fieldType);
+  }
+  return value;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const ab = Buffer.from(a);
+  const bb = Buffer.from(b);
+  return ab.length === bb.length && timingSafeEqual(ab, bb);
+}
+
+/** The deepest nesting of arrays and objects in a JSON text (strings are skipped), without parsing it. */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i += 1; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x7b || c === 0x5b) {
+      depth += 1;
+      if (depth > deepest) deepest = depth;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth -= 1;
+    }
+  }
+  return deepest;
+}
+
+/** What is wrong with the core's slices (clock, auth) of a loaded data file, if anything. */
+export function checkCore(state: Record<string, unknown>): string | undefined {
+  const clock = state["clock"];
+  if (clock !== undefined) {
+    if (!isRecord(clock)) return "clock is not an object";
+    const offset = clock["offsetMs"];
+    if (typeof offset !== "number" || !Number.isFinite(offset) || Math.abs(offset) > MAX_CLOCK_OFFSET_MS) {
+      return "clock.offsetMs is not a time offset the sandbox can run with";
+    }
+  }
+  return checkSlice("auth", state["auth"], {
+    applications: "array of objects",
+    credentials: "array of objects",
+    oauthClients: "array of objects",
+    tokens: "array of objects",
+  });
 }
 
 /** Creates the core's own store slices (clock) when missing. */

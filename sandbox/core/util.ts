@@ -38,16 +38,17 @@ export function bodyObject(body: unknown): Record<string, unknown> {
 /** A path parameter of OVH type `long`. */
 export function longParam(params: Readonly<Record<string, string>>, name: string): number {
   const raw = params[name] ?? "";
-  if (!/^-?\d+$/.test(raw)) throw badRequest(`Invalid parameter ${name}: "${raw}" is not a valid long`);
-  return Number(raw);
+  const n = parseLongText(raw);
+  if (n === undefined) throw badRequest(`Invalid parameter ${name}: "${describe(raw)}" is not a valid long`);
+  return n;
 }
 
 /** A required body field of OVH type `long`. */
 export function longField(body: Record<string, unknown>, name: string): number {
   const value = body[name];
   if (value === undefined || value === null) throw badRequest(`[${name}] Property is mandatory`);
-  if (typeof value !== "number" || !Number.isInteger(value)) {
-    throw badRequest(`[${name}] Invalid value: ${JSON.stringify(value)} is not a long`);
+  if (!isLong(value)) {
+    throw badRequest(`[${name}] Invalid value: ${describe(value)} is not a long`);
   }
   return value;
 }
@@ -71,4 +72,38 @@ export function optionalBoolean(body: Record<string, unknown>, name: string): bo
 export function globToRegExp(pattern: string): RegExp {
   const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*");
   return new RegExp(`^${escaped}$`);
+}
+
+/**
+ * The value stored under `key` in a map-like object, only when it is the object's own property: names such as
+ * `constructor`, `__proto__` or `toString` never reach what every JavaScript object inherits.
+ */
+export function own<T>(map: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
+}
+
+/** A value shown in an error message without ever calling its own `toString` (which a body may replace). */
+export function describe(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean" || value === null || value === undefined) {
+    return String(value);
+  }
+  try {
+    const text = JSON.stringify(value);
+    return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+  } catch {
+    return typeof value;
+  }
+}
+
+/** OVH's `long` as JavaScript can carry it exactly: an integer within ±(2^53 − 1). */
+export function isLong(value: unknown): value is number {
+  return typeof value === "number" && Number.isSafeInteger(value);
+}
+
+/** A decimal integer string that fits a `long` as JavaScript carries it. */
+export function parseLongText(raw: string, allowNegative = true): number | undefined {
+  if (!(allowNegative ? /^-?\d{1,16}$/ : /^\d{1,16}$/).test(raw)) return undefined;
+  const n = Number(raw);
+  return Number.isSafeInteger(n) ? n : undefined;
 }

@@ -55,6 +55,7 @@ describe("ovh-office365-sandbox CLI", () => {
         "clientSecret",
         "consumerKey",
         "controlUrl",
+        "listening",
         "tokenUrl",
         "url",
       ].sort(),
