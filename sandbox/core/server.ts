@@ -244,14 +244,14 @@ export class SandboxEngine {
     if (excess > 0) {
       // Drop in batches so that a full log costs O(1) per call on average.
       const drop = Math.max(excess, Math.ceil(this.options.callLogLimit / 10));
-      this.calls.splice(0, Math.min(drop, this.calls.length - 1));
+      const removed = this.calls.splice(0, Math.min(drop, this.calls.length - 1)).length;
       if (this.droppedCalls === 0) {
         this.options.log(
           `sandbox: the call log keeps the last ${this.options.callLogLimit} calls; older entries are being dropped ` +
             `(GET /_sandbox/calls answers X-Sandbox-Calls-Dropped)`,
         );
       }
-      this.droppedCalls += Math.min(drop, this.calls.length + drop - 1);
+      this.droppedCalls += removed;
     }
   }
 

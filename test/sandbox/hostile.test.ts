@@ -249,7 +249,7 @@ describe("hostile input", () => {
       expectOvh4xx(await rawRequest({ method: "POST", url: token, headers, body: text }), `token ${text}`);
     }
     // Control routes: numbers are checked as longs, lists are bounded.
-    for (const [method, path, text] of [
+    const controlBodies: [string, string, string][] = [
       ["POST", "/csp2/tenants", '{"orderId":1e300}'],
       ["POST", `/csp2/tenants/${SEED.contoso}/subscriptions`, '{"licenseId":1001,"quantity":1.5}'],
       ["PUT", "/csp2/licences/1001", '{"limit":1e300}'],
@@ -257,7 +257,8 @@ describe("hostile input", () => {
       ["POST", "/faults", '{"kind":"latency","latencyMs":1e300}'],
       ["POST", "/faults", '{"kind":"status","times":1e300}'],
       ["POST", "/faults", deep(100_000)],
-    ]) {
+    ];
+    for (const [method, path, text] of controlBodies) {
       const res = await rawRequest({
         method,
         url: `${sandbox.controlUrl}${path}`,
