@@ -98,11 +98,12 @@ describe("sandbox exposure", () => {
     it("refuses cross-site requests from a web page without acting", async () => {
       const before = ((await rawRequest({ method: "GET", url: `${sandbox.controlUrl}/time` })).body as Json)
         .offsetMs;
-      for (const headers of [
+      const crossSite: Record<string, string>[] = [
         { Origin: "https://evil.example" },
         { Origin: "null" },
         { "Sec-Fetch-Site": "cross-site" },
-      ]) {
+      ];
+      for (const headers of crossSite) {
         const res = await rawRequest({
           method: "POST",
           url: `${sandbox.controlUrl}/time/advance`,
