@@ -29,6 +29,7 @@ import {
   type AttemptFailure,
   type BackoffOptions,
 } from "./retry";
+import { isClearRefusal } from "./outcome";
 import { signV1Request } from "./signature";
 import { UndiciTransport, type OvhTransport, type TransportResponse, type TransportStats } from "./transport";
 import { buildRequestUrl, serializeJsonBody } from "./wire";
@@ -386,7 +387,15 @@ export class OvhClient implements OvhRequester {
           bearerRefreshed = true;
           continue;
         }
-        failure = { kind: "status", status: response.status, retryAfter: response.headers["retry-after"] };
+        failure = {
+          kind: "status",
+          status: response.status,
+          retryAfter: response.headers["retry-after"],
+          clearRefusal: isClearRefusal(
+            response.status,
+            errorBodyFrom(response.status, response.body, []).unreadable === true,
+          ),
+        };
       } else {
         const network = classifyNetworkError(error);
         this.log({

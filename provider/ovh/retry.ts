@@ -2,10 +2,11 @@
  * Retry policy: pure decision functions and backoff arithmetic. No I/O, no timers.
  *
  * GET requests are safe to repeat: they are retried on 408, 429, 500, 502, 503, 504 and on any network failure.
- * Other methods (POST/PUT/DELETE can order, change seats or cancel) are retried ONLY when the request provably
- * never left this machine (a connection failure before any byte was sent, see NOT_SENT_CODES): the same rule as
- * `provesNotExecuted` in outcome.ts. Any HTTP answer to a write, 429 included, is surfaced at once: a status
- * that is not a clear refusal means OVH may have acted, and only the caller can look before sending again.
+ * Other methods (POST/PUT/DELETE can order, change seats or cancel) are retried ONLY when OVH provably did not
+ * act (the same rule as `provesNotExecuted` in outcome.ts) and sending again can help: a connection failure before
+ * any byte was sent (see NOT_SENT_CODES), or OVH's rate limiter turning the call away with a readable 429. Any
+ * other answer to a write (an unreadable 429 page included) is surfaced at once: OVH may have acted, and only the
+ * caller can look before sending again.
  * (The OAuth2 "401 → refresh the token and retry once" rule lives in the client: a 401 means the call was not
  * executed.)
  */
@@ -131,7 +132,13 @@ export function classifyNetworkError(err: unknown): NetworkFailure {
 
 /** The outcome of one attempt that did not succeed. */
 export type AttemptFailure =
-  | { readonly kind: "status"; readonly status: number; readonly retryAfter?: string | undefined }
+  | {
+      readonly kind: "status";
+      readonly status: number;
+      readonly retryAfter?: string | undefined;
+      /** The answer is a readable OVH refusal (see `isClearRefusal` in outcome.ts). */
+      readonly clearRefusal?: boolean;
+    }
   | { readonly kind: "network"; readonly failure: NetworkFailure };
 
 /** True when the request can be repeated without risk of doing something twice. */
@@ -141,7 +148,10 @@ export function isIdempotentMethod(method: string): boolean {
 
 /** Whether a failed attempt may be repeated, ignoring the retry budget. */
 export function isRetryable(failure: AttemptFailure, idempotent: boolean): boolean {
-  if (failure.kind === "status") return idempotent && RETRYABLE_STATUSES.has(failure.status);
+  if (failure.kind === "status") {
+    if (idempotent) return RETRYABLE_STATUSES.has(failure.status);
+    return failure.status === 429 && failure.clearRefusal === true;
+  }
   if (!failure.failure.transient) return false;
   return idempotent || failure.failure.notSent;
 }

@@ -22,6 +22,8 @@ export interface GarblingTransport extends OvhTransport {
     rewrite: (answer: TransportResponse) => TransportResponse,
     times?: number,
   ): void;
+  /** Answers the next `times` requests that `match` itself, WITHOUT sending them (a proxy turning them away). */
+  answerNext(match: (request: TransportRequest) => boolean, answer: TransportResponse, times?: number): void;
   /** How many answers were spoiled or rewritten so far. */
   readonly garbled: number;
 }
@@ -30,6 +32,11 @@ export function garblingTransport(caCertPath: string | undefined): GarblingTrans
   const inner = new UndiciTransport(caCertPath ? { ca: caCertPath } : {});
   type Rewrite = (answer: TransportResponse) => TransportResponse;
   const rules: Array<{ match: (request: TransportRequest) => boolean; rewrite: Rewrite; left: number }> = [];
+  const stops: Array<{
+    match: (request: TransportRequest) => boolean;
+    answer: TransportResponse;
+    left: number;
+  }> = [];
   const proxyPage: Rewrite = (answer) => ({
     ...answer,
     headers: { ...answer.headers, "content-type": "text/html" },
@@ -46,7 +53,16 @@ export function garblingTransport(caCertPath: string | undefined): GarblingTrans
     rewriteNext(match, rewrite, times = 1) {
       rules.push({ match, rewrite, left: times });
     },
+    answerNext(match, answer, times = 1) {
+      stops.push({ match, answer, left: times });
+    },
     async send(request): Promise<TransportResponse> {
+      const stop = stops.find((r) => r.left > 0 && r.match(request));
+      if (stop) {
+        stop.left -= 1;
+        garbled += 1;
+        return stop.answer;
+      }
       const answer = await inner.send(request);
       const rule = rules.find((r) => r.left > 0 && r.match(request));
       if (!rule) return answer;

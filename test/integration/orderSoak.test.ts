@@ -6,7 +6,8 @@
  * counts, delete both. Every operation that fails is retried on the next "run" (a new client and no in-memory
  * claims, like a new `pulumi up`), with the state the engine would keep: nothing after a failed create, the
  * partial state after a PartialCreateError, the old state after a failed update or delete. While faults are on,
- * a seeded generator spoils mutating calls (refused before sending, 503 or 429 without acting, reset / 502 /
+ * a seeded generator spoils mutating calls (refused before sending, 503, OVH's 429 or a proxy's 429 page without
+ * acting, reset / 502 /
  * unreadable 200 after OVH acted) and some reads; the last runs of each step are fault-free so the step settles.
  *
  * When the provider stops rather than guess (a DoubtfulProductError: an order whose answer was lost and whose
@@ -67,11 +68,18 @@ function seededRandom(seed: number): () => number {
 }
 
 type MutationFault =
-  "notSent" | "status503" | "status429" | "commitThenReset" | "commitThen502" | "commitThenUnreadable";
+  | "notSent"
+  | "status503"
+  | "status429"
+  | "proxy429"
+  | "commitThenReset"
+  | "commitThen502"
+  | "commitThenUnreadable";
 const MUTATION_FAULTS: readonly MutationFault[] = [
   "notSent",
   "status503",
   "status429",
+  "proxy429",
   "commitThenReset",
   "commitThen502",
   "commitThenUnreadable",
@@ -121,6 +129,12 @@ class FaultyTransport implements OvhTransport {
         return ovhError(503, "soak: unavailable, nothing done");
       case "status429":
         return { ...ovhError(429, "soak: too many requests"), headers: { "retry-after": "0" } };
+      case "proxy429":
+        return {
+          status: 429,
+          headers: { "content-type": "text/html" },
+          body: "<html>Too many requests</html>",
+        };
       case "commitThenReset":
         await this.inner.send(request);
         throw networkError("ECONNRESET");

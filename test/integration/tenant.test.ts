@@ -337,11 +337,26 @@ describe("Office365ResellerTenant on the sandbox", () => {
       await transport.close();
     });
 
-    it("a 429 on the checkout is never replayed blindly: pending, cart kept, the next run checks out that cart once", async () => {
-      const inputs = await lostInputs("limited@northwind.example");
+    it("OVH's readable 429 on the checkout is a refusal: waited out and sent again, one order", async () => {
       await env.control.addFault({ kind: "rateLimit", method: "POST", path: "/order/cart/*/checkout" });
       const before = await orderCount(env);
-      const error = await tenantHandler.create(inputs, env.ctx).then(
+      const created = await tenantHandler.create(await lostInputs("limited@northwind.example"), env.ctx);
+      expect(created.outs.status).toBe("ok");
+      expect(await orderCount(env)).toBe(before + 1);
+    });
+
+    it("a 429 page that is not OVH's is never replayed blindly: pending, cart kept, the next run checks out that cart once", async () => {
+      const inputs = await lostInputs("proxy429@northwind.example");
+      const transport = garblingTransport(env.sandbox.caCertPath);
+      const limited = env.newContext({ clientOptions: { transport } });
+      transport.answerNext((r) => r.method === "POST" && /\/order\/cart\/[^/]+\/checkout$/.test(r.url), {
+        status: 429,
+        headers: { "content-type": "text/html", "retry-after": "0" },
+        body: "<html><body>Too many requests</body></html>",
+      });
+      await env.control.clearCalls();
+      const before = await orderCount(env);
+      const error = await tenantHandler.create(inputs, limited.ctx).then(
         () => undefined,
         (e: unknown) => e,
       );
@@ -349,13 +364,14 @@ describe("Office365ResellerTenant on the sandbox", () => {
       const partial = error as PartialCreateError<TenantOutputs>;
       expect(partial.id).toMatch(/^pending-order:cart-/);
       expect(await env.control.calls({ method: "DELETE", path: "/order/cart/*" })).toEqual([]);
-      expect((await env.control.calls({ method: "POST", path: "/order/cart/*/checkout" })).length).toBe(1);
+      expect((await env.control.calls({ method: "POST", path: "/order/cart/*/checkout" })).length).toBe(0);
       expect(await orderCount(env)).toBe(before);
+      await transport.close();
       await env.control.clearFaults();
       const outs = await tenantHandler.update(partial.id, partial.properties, inputs, env.newContext().ctx);
       expect(outs.status).toBe("ok");
       expect(await orderCount(env)).toBe(before + 1);
-      expect((await env.control.calls({ method: "POST", path: "/order/cart/*/checkout" })).length).toBe(2);
+      expect((await env.control.calls({ method: "POST", path: "/order/cart/*/checkout" })).length).toBe(1);
     });
 
     it("names the delivered tenant from the tenant list when the order line names none, and says so", async () => {

@@ -373,14 +373,36 @@ describe("OvhClient retries", () => {
     },
   );
 
-  it("does not replay a POST answered 429: the error says so and OVH saw exactly one request", async () => {
-    const server = await fake((_req, res) =>
-      sendJson(res, 429, { message: "slow down" }, { "Retry-After": "3" }),
-    );
+  it("retries a POST that OVH's rate limiter refused (readable 429), honouring Retry-After", async () => {
+    let n = 0;
+    const server = await fake((_req, res) => {
+      n += 1;
+      return n === 1
+        ? sendJson(res, 429, { message: "slow down" }, { "Retry-After": "3" })
+        : sendJson(res, 200, "ok");
+    });
     const { sleep, delays } = recordingSleep();
     const client = createOvhClient(v1Config(server.baseUrl), { sleep, random: () => 0.5 });
-    const failure = client.request({ method: "POST", path: "/x", body: {}, authenticated: false });
-    await expect(failure).rejects.toMatchObject({ status: 429, ovhMessage: "slow down" });
+    await expect(
+      client.request({ method: "POST", path: "/x", body: {}, authenticated: false }),
+    ).resolves.toBe("ok");
+    expect(delays).toEqual([3000]);
+    expect(server.requests).toHaveLength(2);
+    await client.close();
+  });
+
+  it("does not replay a POST answered with a 429 page that is not OVH's (may have acted)", async () => {
+    const server = await fake((_req, res) => {
+      res.writeHead(429, { "Content-Type": "text/html", "Retry-After": "1" });
+      res.end("<html><body>Too many requests</body></html>");
+    });
+    const { sleep, delays } = recordingSleep();
+    const client = createOvhClient(v1Config(server.baseUrl), { sleep, random: () => 0.5 });
+    const error = await client
+      .request({ method: "POST", path: "/x", body: {}, authenticated: false })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 429, unreadable: true });
+    expect(provesNotExecuted(error)).toBe(false);
     expect(delays).toEqual([]);
     expect(server.requests).toHaveLength(1);
     await client.close();

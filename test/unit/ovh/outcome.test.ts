@@ -14,18 +14,19 @@ function apiError(status: number, unreadable = false): OvhApiError {
 }
 
 describe("provesNotExecuted: the one rule for 'did OVH act on this write?'", () => {
-  it.each([400, 401, 403, 404, 409, 460])("a readable OVH %i is a refusal", (status) => {
+  it.each([400, 401, 403, 404, 409, 429, 460])("a readable OVH %i is a refusal", (status) => {
     expect(provesNotExecuted(apiError(status))).toBe(true);
     expect(mayHaveExecuted(apiError(status))).toBe(false);
   });
 
-  it.each([408, 429, 500, 502, 503, 504])("%i may hide an executed call", (status) => {
+  it.each([408, 500, 502, 503, 504])("%i may hide an executed call", (status) => {
     expect(provesNotExecuted(apiError(status))).toBe(false);
   });
 
   it("an unreadable answer proves nothing, whatever its status (2xx proxy page, 4xx HTML page)", () => {
     expect(provesNotExecuted(apiError(200, true))).toBe(false);
     expect(provesNotExecuted(apiError(400, true))).toBe(false);
+    expect(provesNotExecuted(apiError(429, true))).toBe(false);
     expect(isClearRefusal(404, true)).toBe(false);
   });
 

@@ -26,8 +26,11 @@ describe("isRetryable", () => {
   it.each([400, 401, 403, 404, 409, 460, 501])("does not retry GET on %i", (s) => {
     expect(isRetryable(status(s), true)).toBe(false);
   });
-  it("never retries a non-GET on an HTTP answer, 429 included (OVH may have acted; the caller looks first)", () => {
-    for (const s of [408, 429, 500, 502, 503, 504, 400, 404]) expect(isRetryable(status(s), false)).toBe(false);
+  it("retries a non-GET on an HTTP answer only when it is OVH's readable 429 (a clear refusal)", () => {
+    for (const s of [408, 429, 500, 502, 503, 504, 400, 404])
+      expect(isRetryable(status(s), false)).toBe(false);
+    expect(isRetryable({ kind: "status", status: 429, clearRefusal: true }, false)).toBe(true);
+    expect(isRetryable({ kind: "status", status: 503, clearRefusal: true }, false)).toBe(false);
   });
   it("retries GET on any transient network failure", () => {
     for (const code of [
