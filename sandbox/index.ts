@@ -314,3 +314,35 @@ async function startOn(
   if (caCertPath) result.caCertPath = caCertPath;
   return result;
 }
+
+/** The switches `OVH_SANDBOX_FIDELITY` may name (comma-separated), e.g. for a test suite run under each. */
+export const FIDELITY_SWITCHES = ["typedLabels", "strictBody", "nullFields", "realisticDelays"] as const;
+
+/**
+ * Start options for the switches named in `value` (`OVH_SANDBOX_FIDELITY`, comma-separated, `all` for every
+ * one). `realisticDelays` also runs the clock 3600 times faster, so an hour of provisioning takes a second.
+ */
+export function fidelityFromEnvironment(value: string | undefined): Partial<SandboxStartOptions> {
+  const names = (value ?? "")
+    .split(",")
+    .map((n) => n.trim())
+    .filter((n) => n !== "");
+  const all = names.includes("all");
+  for (const name of names) {
+    if (name !== "all" && !(FIDELITY_SWITCHES as readonly string[]).includes(name)) {
+      throw new Error(
+        `OVH_SANDBOX_FIDELITY: unknown switch ${name}; known: ${FIDELITY_SWITCHES.join(", ")}, all`,
+      );
+    }
+  }
+  const on = (name: (typeof FIDELITY_SWITCHES)[number]): boolean => all || names.includes(name);
+  const options: Partial<SandboxStartOptions> = {
+    fidelity: { typedLabels: on("typedLabels"), strictBody: on("strictBody"), nullFields: on("nullFields") },
+  };
+  if (on("realisticDelays")) {
+    options.taskDelayMs = REALISTIC_TASK_DELAY_MS;
+    options.orderDelayMs = REALISTIC_ORDER_DELAY_MS;
+    options.clockSpeed = 3600;
+  }
+  return options;
+}

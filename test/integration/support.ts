@@ -14,7 +14,12 @@
  */
 import { createOvhClient, resolveOvhConfig, type OvhClient, type OvhClientOptions } from "../../provider/ovh";
 import type { ResourceContext, ResourceLog } from "../../provider/resources/types";
-import { startSandbox, type RunningSandbox, type SandboxStartOptions } from "../../sandbox";
+import {
+  fidelityFromEnvironment,
+  startSandbox,
+  type RunningSandbox,
+  type SandboxStartOptions,
+} from "../../sandbox";
 
 /** One entry of the sandbox call log (`GET /_sandbox/calls`). */
 export interface LoggedCall {
@@ -271,7 +276,13 @@ function setEnv(values: Readonly<Record<string, string>>): () => void {
 export async function startTestSandbox(options: TestSandboxOptions = {}): Promise<TestSandbox> {
   const { env, operationTimeoutMs, requestTimeoutMs, maxRetries, clientOptions, ...sandboxOptions } = options;
   const restoreEnv = setEnv({ ...FAST_POLLING_ENV, ...env });
-  const sandbox = await startSandbox({ taskDelayMs: 150, orderDelayMs: 300, ...sandboxOptions });
+  const sandbox = await startSandbox({
+    taskDelayMs: 150,
+    orderDelayMs: 300,
+    // Sandbox fidelity switches (OVH_SANDBOX_FIDELITY=typedLabels,strictBody,nullFields,realisticDelays|all).
+    ...fidelityFromEnvironment(process.env["OVH_SANDBOX_FIDELITY"]),
+    ...sandboxOptions,
+  });
   const contextOptions: ContextOptions = {
     ...(operationTimeoutMs === undefined ? {} : { operationTimeoutMs }),
     ...(requestTimeoutMs === undefined ? {} : { requestTimeoutMs }),
