@@ -45,3 +45,34 @@ export function formatPath(path: readonly PropertyKey[]): string {
 export function orUnknown<T extends z.ZodType>(schema: T) {
   return z.union([schema, z.custom<never>((value) => isUnknown(value))]) as unknown as T;
 }
+
+/**
+ * True when the validated inputs equal the previous run's (validated the same way). `check` then skips its live
+ * rules: nothing will be ordered or changed for this resource, so a no-op preview costs no OVH call at all, and
+ * `pulumi refresh` stays the explicit way to re-read OVH. Values unknown in preview never count as equal.
+ */
+export function unchangedSincePreviousRun<T>(
+  schema: z.ZodType<T>,
+  inputs: T,
+  olds: Record<string, unknown> | undefined,
+): boolean {
+  if (!olds || containsUnknown(inputs)) return false;
+  const previous = validateInputs(schema, olds).inputs;
+  return previous !== undefined && stableJson(previous) === stableJson(inputs);
+}
+
+function containsUnknown(value: unknown): boolean {
+  if (isUnknown(value)) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (value !== null && typeof value === "object") return Object.values(value).some(containsUnknown);
+  return false;
+}
+
+/** JSON with object keys sorted, so that key order never makes two equal inputs differ. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
+}

@@ -18,7 +18,7 @@ import * as csp2 from "../api/csp2";
 import * as dnsZone from "../api/dnsZone";
 import * as domainApi from "../api/domain";
 import { OvhApiError } from "../ovh/errors";
-import { orUnknown, validateInputs } from "./check";
+import { orUnknown, unchangedSincePreviousRun, validateInputs } from "./check";
 import { inContext, PartialCreateError } from "./errors";
 import { lockKeys, withLocks } from "./keyedLock";
 import { waitForTask } from "./tasks";
@@ -846,6 +846,8 @@ export const domainAutoConfigHandler: ResourceHandler<DomainAutoConfigInputs, Do
     const failures = pureFailures(inputs);
     if (failures.length > 0 || !ctx || isUnknown(inputs))
       return failures.length > 0 ? { failures } : { inputs, failures };
+    if (unchangedSincePreviousRun(DomainAutoConfigInputsSchema, validated.inputs, olds))
+      return { inputs, failures };
 
     // Preview checks: read-only GETs. create/update check again with full knowledge of what is ours.
     failures.push(...(await preconditionFailures(ctx, inputs)));

@@ -57,7 +57,7 @@ import { z } from "zod";
 import * as csp2 from "../api/csp2";
 import type { OfficeSubscription, OfficeTask } from "../api/csp2";
 import { OvhApiError, OvhNetworkError } from "../ovh/errors";
-import { orUnknown, validateInputs } from "./check";
+import { orUnknown, unchangedSincePreviousRun, validateInputs } from "./check";
 import { inContext, PartialCreateError } from "./errors";
 import { lockKeys, withLocks } from "./keyedLock";
 import {
@@ -1120,6 +1120,7 @@ async function check(
   const validated = validateInputs(SubscriptionInputsSchema, raw);
   if (!validated.inputs || !ctx) return validated;
   const inputs = validated.inputs;
+  if (unchangedSincePreviousRun(SubscriptionInputsSchema, inputs, oldInputs)) return validated;
   const previous = previousInputs(oldInputs);
   const newObject = !previous || replacementKeys(previous, inputs).length > 0;
   const live = await checkLive(ctx, inputs, {

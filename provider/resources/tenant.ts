@@ -34,7 +34,7 @@ import type { OfficeTenant, OfficeTenantUpdate, ServiceInfos } from "../api/csp2
 import * as order from "../api/order";
 import { OVH_SUBSIDIARIES } from "../api/order";
 import { OvhApiError } from "../ovh/errors";
-import { orUnknown, validateInputs } from "./check";
+import { orUnknown, unchangedSincePreviousRun, validateInputs } from "./check";
 import { inContext, PartialCreateError } from "./errors";
 import { lockKeys, withLocks } from "./keyedLock";
 import type { ConfigurationValues } from "./orderConfiguration";
@@ -259,13 +259,16 @@ export function serviceNameOf(id: string, olds: Partial<TenantOutputs> | undefin
 // Handler
 
 export const tenantHandler: ResourceHandler<TenantInputs, TenantOutputs> = {
-  async check(news, ctx) {
+  async check(news, ctx, olds) {
     const raw = Object.fromEntries(Object.entries(news).filter(([, value]) => value !== undefined));
     const result: CheckResult<TenantInputs> = validateInputs(TenantInputsSchema, raw);
     if (!result.inputs) return result;
     const inputs = result.inputs;
     const failures = requirementFailures(inputs);
     if (failures.length > 0) return { failures };
+    const previous =
+      olds && Object.fromEntries(Object.entries(olds).filter(([, value]) => value !== undefined));
+    if (unchangedSincePreviousRun(TenantInputsSchema, inputs, previous)) return { inputs, failures: [] };
     const adopt = inputs.existingServiceName;
     if (ctx && adopt !== undefined && !isUnknown(adopt)) {
       const problem = await verifyAdoptable(ctx, adopt);

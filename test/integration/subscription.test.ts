@@ -183,6 +183,20 @@ describe("check refuses before anything is billed", () => {
     expect(await env.control.calls()).toEqual([]);
   });
 
+  test("inputs unchanged since the last run: check makes no OVH call (a no-op preview costs nothing)", async () => {
+    const raw = inputs({ licence: "Microsoft 365 Business Basic", quantity: 3 });
+    const previous = await checked(raw);
+    const fresh = env.newContext(); // no catalogue cached
+    await env.control.clearCalls();
+    const again = await handler.check(raw, fresh.ctx, { ...previous });
+    expect(again).toEqual({ inputs: previous, failures: [] });
+    expect(await env.control.calls()).toEqual([]);
+    // Any change runs the live rules again, and still refuses what OVH would refuse.
+    const above = await handler.check({ ...raw, quantity: 301 }, fresh.ctx, { ...previous });
+    expect(above.failures).toEqual([expect.objectContaining({ property: "quantity" })]);
+    expect((await env.control.calls()).length).toBeGreaterThan(0);
+  });
+
   test("the catalogue is listed once per tenant and client (no N+1 across subscriptions)", async () => {
     const ctx = env.newContext().ctx;
     await env.control.clearCalls();
