@@ -55,10 +55,11 @@ export function unchangedSincePreviousRun<T>(
   schema: z.ZodType<T>,
   inputs: T,
   olds: Record<string, unknown> | undefined,
+  normalise: (validated: T) => unknown = (validated) => validated,
 ): boolean {
   if (!olds || containsUnknown(inputs)) return false;
   const previous = validateInputs(schema, olds).inputs;
-  return previous !== undefined && stableJson(previous) === stableJson(inputs);
+  return previous !== undefined && stableJson(normalise(previous)) === stableJson(normalise(inputs));
 }
 
 function containsUnknown(value: unknown): boolean {

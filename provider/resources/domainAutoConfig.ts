@@ -846,7 +846,7 @@ export const domainAutoConfigHandler: ResourceHandler<DomainAutoConfigInputs, Do
     const failures = pureFailures(inputs);
     if (failures.length > 0 || !ctx || isUnknown(inputs))
       return failures.length > 0 ? { failures } : { inputs, failures };
-    if (unchangedSincePreviousRun(DomainAutoConfigInputsSchema, validated.inputs, olds))
+    if (unchangedSincePreviousRun(DomainAutoConfigInputsSchema, validated.inputs, olds, applyDefaults))
       return { inputs, failures };
 
     // Preview checks: read-only GETs. create/update check again with full knowledge of what is ours.

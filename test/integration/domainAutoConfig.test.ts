@@ -48,6 +48,15 @@ describe("DomainAutoConfig on the sandbox", () => {
     await env.control.clearCalls();
   });
 
+  it("inputs unchanged since the last run: check makes no OVH call", async () => {
+    const raw = { tenant, domain: "contoso-demo.fr" };
+    const previous = await checked(env, raw);
+    await env.control.clearCalls();
+    const again = await handler.check(raw, env.ctx, { ...previous });
+    expect(again).toEqual({ inputs: previous, failures: [] });
+    expect(await env.control.calls()).toEqual([]);
+  });
+
   it("preview refuses a domain whose DNS is not at OVH, with read-only calls", async () => {
     const result = await handler.check({ tenant, domain: "northwind-demo.net" }, env.ctx);
     expect(result.failures).toHaveLength(1);

@@ -187,6 +187,16 @@ describe("Office365ResellerTenant on the sandbox", () => {
     expect(created.outs.extraConfiguration).toEqual({ customerCountry: "BE" });
   });
 
+  it("inputs unchanged since the last run: check makes no OVH call", async () => {
+    const existing = await env.control.createTenant({ displayName: "Unchanged Co" });
+    const raw = { existingServiceName: existing.serviceName, deletionPolicy: "retain" };
+    const previous = await checked(raw, env);
+    await env.control.clearCalls();
+    const again = await tenantHandler.check(raw, env.ctx, { ...previous });
+    expect(again).toEqual({ inputs: previous, failures: [] });
+    expect(await env.control.calls()).toEqual([]);
+  });
+
   it("adopts an existing tenant without ordering, and imports one by service name", async () => {
     const existing = await env.control.createTenant({ displayName: "Adopted Co" });
     await env.control.clearCalls();
