@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MODULE, providers } from "./dynamicProvider";
+import { identityFromId, subscriptionIdOf } from "./identity";
 import { propsBag } from "./resourceOptions";
 
 export interface SubscriptionArgs {
@@ -63,5 +64,7 @@ export class Subscription extends pulumi.dynamic.Resource {
       MODULE,
       "Subscription",
     );
+    // Known in preview while this subscription is only updated: an add-on on it previews no false change.
+    this.subscriptionId = identityFromId(this.id, this.subscriptionId, subscriptionIdOf);
   }
 }

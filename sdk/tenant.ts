@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MODULE, providers } from "./dynamicProvider";
+import { identityFromId, serviceNameOf } from "./identity";
 import { propsBag, withSecretOutputs } from "./resourceOptions";
 
 /** The end customer: OVH stores it on the tenant; the e-mail receives the Microsoft 365 admin credentials. */
@@ -116,5 +117,7 @@ export class Office365ResellerTenant extends pulumi.dynamic.Resource {
       MODULE,
       "Office365ResellerTenant",
     );
+    // Known in preview while this tenant is only updated: its subscriptions preview no false change.
+    this.serviceName = identityFromId(this.id, this.serviceName, serviceNameOf);
   }
 }

@@ -7,6 +7,11 @@ import { handlerFor } from "../resources/registry";
 import { PartialCreateError } from "../resources/errors";
 import { resourceContext, type PulumiConfigLookup } from "../runtime/context";
 import { TIMEOUTS_KEY, timeoutFor } from "../runtime/timeouts";
+import { detailedDiffOf } from "../native/provider";
+import { installDiffDetail, withDiffDetail } from "./hostDiff";
+
+// This module is loaded inside Pulumi's dynamic-provider host: give its Diff answers the detail (hostDiff.ts).
+installDiffDetail();
 
 type Props = Record<string, unknown>;
 
@@ -38,12 +43,18 @@ export async function check(kind: string, olds: Props, news: Props) {
 }
 
 export async function diff(kind: string, id: string, olds: Props, news: Props) {
-  const result = handlerFor(kind).diff(id, userProps(olds), userProps(news));
-  return {
-    changes: result.changes,
-    replaces: result.replaces,
-    deleteBeforeReplace: result.deleteBeforeReplace ?? false,
-  };
+  const prior = userProps(olds);
+  const next = userProps(news);
+  const result = handlerFor(kind).diff(id, prior, next);
+  const detail = detailedDiffOf(kind, result, prior, next);
+  return withDiffDetail(
+    {
+      changes: result.changes,
+      replaces: detail.replaces,
+      deleteBeforeReplace: result.deleteBeforeReplace ?? false,
+    },
+    detail,
+  );
 }
 
 export async function create(kind: string, inputs: Props) {

@@ -42,6 +42,25 @@ const FUNCTIONS: Readonly<Record<string, (ctx: ResourceContext, args: Props) => 
     toWire(await lookups.getBillingPeriodPeaks(ctx, args as lookups.BillingPeriodPeaksArgs)),
 };
 
+/**
+ * Outputs an in-place update never changes (identity, and what the order fixed): known in the preview of an
+ * update, so what is built on them (an add-on's parentSubscriptionId) previews no false change.
+ */
+const STABLE_OUTPUTS: Readonly<Record<string, readonly string[]>> = {
+  Subscription: ["tenant", "subscriptionId", "licenceId", "licenceName", "licenceType", "creationDate"],
+  Office365ResellerTenant: [
+    "serviceName",
+    "serviceId",
+    "creationDate",
+    "orderId",
+    "adminPortalUrl",
+    "planCode",
+    "duration",
+    "pricingMode",
+    "ovhSubsidiary",
+  ],
+};
+
 export const FUNCTION_TOKENS: readonly string[] = Object.keys(FUNCTIONS);
 
 /**
@@ -156,6 +175,15 @@ export class OvhOfficeProvider implements Provider, RpcHooks {
       return { inputs: news, failures: result.failures };
     }
     return { inputs: this.inputs(kind, result.inputs, next.secretKeys), failures: [] };
+  }
+
+  /** Preview of an update: the new inputs, plus the old outputs an update never changes (see STABLE_OUTPUTS). */
+  previewUpdate(urn: string, olds: Props, news: Props): Props {
+    const stable = STABLE_OUTPUTS[kindOf(urn)] ?? [];
+    const kept = Object.fromEntries(
+      stable.filter((key) => olds[key] !== undefined).map((key) => [key, olds[key]]),
+    );
+    return { ...news, ...kept };
   }
 
   /** What `server.js` would forward (changes, replaces); {@link detailedDiff} carries the rest. */

@@ -14,6 +14,12 @@
  *    seconds). The intercepted calls run inside an AsyncLocalStorage scope holding it; {@link currentTimeoutMs}
  *    reads it from the Provider methods they call.
  *
+ * 5. `server.js` does not support previews of create/update, so the engine hands the new inputs back as the
+ *    outputs of an update in preview: every output is unknown, and an add-on built on an updated subscription's
+ *    `subscriptionId` previews a false change. Configure now answers `supportsPreview`, and a preview of create
+ *    or update is answered here without calling OVH: the inputs, plus (update) the outputs an update never
+ *    changes (subscription id, licence, tenant service name; see `previewUpdate`).
+ *
  * Everything else is `server.js` unchanged. Drop each item once `server.js` handles it.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
@@ -89,6 +95,8 @@ export interface DetailedDiff {
 export interface RpcHooks {
   configure(request: ConfigureArgs): void;
   detailedDiff(id: string, urn: string, olds: Props, news: Props): Promise<DetailedDiff>;
+  /** What an update will leave known, for a preview: the new inputs and the outputs an update never changes. */
+  previewUpdate(urn: string, olds: Props, news: Props): Props;
 }
 
 const KIND_TO_PROTO: Record<PropertyDiffKind, string> = {
@@ -144,7 +152,39 @@ export function interceptService(service: Record<string, unknown>, hooks: RpcHoo
       // Configuration problems are reported on first use, with the setting to fix.
       process.stderr.write(`ovhoffice provider: could not read the Configure request: ${String(error)}\n`);
     }
-    return configure(call, callback);
+    // 5. Previews of create/update are answered here (below): the engine may ask for them.
+    return configure(call, (error: unknown, value?: unknown) => {
+      (value as { setSupportsPreview?: (on: boolean) => void } | undefined)?.setSupportsPreview?.(true);
+      callback(error, value);
+    });
+  };
+
+  const create = original("create");
+  wrapped.create = (call: GrpcCall, callback: UnaryCallback) => {
+    if (call.request.getPreview?.() !== true) return create(call, callback);
+    // Preview of a create: nothing is called; the outputs that only OVH can tell stay unknown.
+    const resp = new provproto.CreateResponse();
+    resp.setId("");
+    resp.setProperties(call.request.getProperties());
+    callback(null, resp);
+  };
+
+  const update = original("update");
+  wrapped.update = (call: GrpcCall, callback: UnaryCallback) => {
+    if (call.request.getPreview?.() !== true) return update(call, callback);
+    try {
+      const req = call.request;
+      const outs = hooks.previewUpdate(
+        req.getUrn(),
+        req.getOlds().toJavaScript(),
+        req.getNews().toJavaScript(),
+      );
+      const resp = new provproto.UpdateResponse();
+      resp.setProperties(Struct.fromJavaScript(outs));
+      callback(null, resp);
+    } catch (error) {
+      callback(error);
+    }
   };
 
   wrapped.diff = (call: GrpcCall, callback: UnaryCallback) => {
@@ -161,7 +201,7 @@ export function interceptService(service: Record<string, unknown>, hooks: RpcHoo
   };
 
   for (const name of ["create", "update", "delete", "read"]) {
-    const handler = original(name);
+    const handler = Object.hasOwn(wrapped, name) ? (wrapped[name] as UnaryHandler) : original(name);
     wrapped[name] = (call: GrpcCall, callback: UnaryCallback) =>
       timeoutScope.run(secondsToMs(call.request.getTimeout?.()), () => handler(call, callback));
   }

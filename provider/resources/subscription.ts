@@ -1164,14 +1164,16 @@ function diff(_id: string, olds: SubscriptionOutputs, raw: SubscriptionInputs): 
   const replaces: string[] = [];
   const changed: string[] = [];
   const differs = (value: unknown, same: () => boolean): boolean => isUnknown(value) || !same();
-  // A value still unknown in preview (e.g. the subscription id of a parent that is being updated, or the
-  // service name of a tenant being updated) may well be unchanged: report a possible change, but not a
-  // replacement the preview cannot justify. `pulumi up` diffs again with the real value before acting.
-  const identity = (key: string, value: unknown): void => {
-    (isUnknown(value) ? changed : replaces).push(key);
+  // An identity (tenant, licence, parent) still unknown in preview comes from an object that does not exist yet:
+  // the SDK and the native provider keep the identity of an object being UPDATED known in preview (from its
+  // resource id, and from the native provider's preview outputs), so unknown means the tenant or the parent is
+  // being created or replaced, and this subscription is then replaced with it. `pulumi up` diffs again with the
+  // real value before acting.
+  const identity = (key: string): void => {
+    replaces.push(key);
   };
 
-  if (differs(news.tenant, () => news.tenant === olds.tenant)) identity("tenant", news.tenant);
+  if (differs(news.tenant, () => news.tenant === olds.tenant)) identity("tenant");
   if (news.licence !== undefined && news.licence !== null) {
     // By name: against the name OVH resolved (and the name as written), ignoring case.
     if (
@@ -1180,18 +1182,16 @@ function diff(_id: string, olds: SubscriptionOutputs, raw: SubscriptionInputs): 
         () => sameName(news.licence, olds.licenceName) || sameName(news.licence, olds.licence),
       )
     )
-      identity("licence", news.licence);
+      identity("licence");
     else if (news.licence !== olds.licence) changed.push("licence"); // spelling or style only: state
   } else if (news.licenceId !== undefined && news.licenceId !== null) {
-    if (differs(news.licenceId, () => news.licenceId === olds.licenceId))
-      identity("licenceId", news.licenceId);
+    if (differs(news.licenceId, () => news.licenceId === olds.licenceId)) identity("licenceId");
     else if (olds.licence !== null && olds.licence !== undefined) changed.push("licenceId");
   } else {
     replaces.push("licence");
   }
   const parent = news.parentSubscriptionId ?? null;
-  if (differs(parent, () => parent === (olds.parentSubscriptionId ?? null)))
-    identity("parentSubscriptionId", parent);
+  if (differs(parent, () => parent === (olds.parentSubscriptionId ?? null))) identity("parentSubscriptionId");
 
   // Adoption: declaring (or dropping) the id of the very subscription already managed is not a new object.
   const existing = news.existingSubscriptionId ?? null;

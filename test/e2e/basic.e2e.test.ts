@@ -116,8 +116,12 @@ describe("examples/basic with the real Pulumi CLI", () => {
     await control.clearCalls();
     await stack.preview({ onEvent: events.onEvent });
     const ops = events.resourceOps();
-    expect(ops.find((op) => op.name === "main-licence")?.op).toBe("update");
-    expect(ops.filter((op) => op.op === "replace" || op.op === "create-replacement")).toEqual([]);
+    // Exactly one update: the add-on built on main-licence's subscriptionId previews no false change.
+    const changed = ops.filter((op) => op.op !== "same");
+    expect(changed.map((op) => [op.name, op.op])).toEqual([["main-licence", "update"]]);
+    // The changed property is named, as `pulumi preview --json` shows it (diffReasons / detailedDiff).
+    expect(changed[0]?.diffs).toEqual(["quantity"]);
+    expect(Object.keys(changed[0]?.detailedDiff ?? {})).toEqual(["quantity"]);
     expect(await mutatingCalls()).toEqual([]);
 
     const up = await stack.up();
@@ -136,6 +140,9 @@ describe("examples/basic with the real Pulumi CLI", () => {
       const main = events.resourceOps().filter((op) => op.name === "main-licence");
       expect(main.map((op) => op.op)).toContain("replace");
       expect(main.find((op) => op.op === "replace")?.keys).toContain("licence");
+      // A real parent replacement still shows the add-on's replacement (its parent subscription changes).
+      const addon = events.resourceOps().filter((op) => op.name === "exchange-archiving");
+      expect(addon.find((op) => op.op === "replace")?.keys).toContain("parentSubscriptionId");
     } finally {
       await stack.removeConfig("licence");
     }

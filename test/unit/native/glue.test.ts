@@ -376,6 +376,7 @@ describe("gRPC patches", () => {
       detailedDiff: async () => {
         throw new Error("unused");
       },
+      previewUpdate: (_urn, _olds, news) => news,
     };
     const { service, seen } = fakeService();
     const wrapped = interceptService(service, hooks);
@@ -406,6 +407,7 @@ describe("gRPC patches", () => {
           deleteBeforeReplace: false,
         };
       },
+      previewUpdate: (_urn, _olds, news) => news,
     };
     const wrapped = interceptService(fakeService().service, hooks);
     const req = new provproto.DiffRequest();
@@ -423,7 +425,11 @@ describe("gRPC patches", () => {
 
   it("runs Create/Update inside the request's timeout (seconds → ms)", async () => {
     const { service, seen } = fakeService();
-    const hooks: RpcHooks = { configure: () => undefined, detailedDiff: async () => ({}) as never };
+    const hooks: RpcHooks = {
+      configure: () => undefined,
+      detailedDiff: async () => ({}) as never,
+      previewUpdate: (_urn, _olds, news) => news,
+    };
     const wrapped = interceptService(service, hooks);
     const create = new provproto.CreateRequest();
     create.setTimeout(90);
@@ -432,5 +438,37 @@ describe("gRPC patches", () => {
     expect(seen.createTimeout).toBe(90_000);
     expect(seen.updateTimeout).toBeUndefined();
     expect(currentTimeoutMs()).toBeUndefined();
+  });
+
+  it("answers previews of create and update itself (supportsPreview): no provider call, identity kept known", async () => {
+    const { service, seen } = fakeService();
+    const provider = new OvhOfficeProvider({ version: "0.0.0" });
+    const wrapped = interceptService(service, provider);
+    const urn = "urn:pulumi:dev::p::ovhoffice:index:Subscription::addon";
+    const update = new provproto.UpdateRequest();
+    update.setUrn(urn);
+    update.setPreview(true);
+    update.setOlds(
+      Struct.fromJavaScript({ tenant: "csp2-1", subscriptionId: 3000008, quantity: 5, status: "active" }),
+    );
+    update.setNews(Struct.fromJavaScript({ tenant: "csp2-1", licence: "Basic", quantity: 7 }));
+    const resp = (await call(wrapped, "update", update)) as { getProperties(): { toJavaScript(): unknown } };
+    expect(resp.getProperties().toJavaScript()).toEqual({
+      tenant: "csp2-1",
+      licence: "Basic",
+      quantity: 7,
+      subscriptionId: 3000008,
+    });
+    const create = new provproto.CreateRequest();
+    create.setUrn(urn);
+    create.setPreview(true);
+    create.setProperties(Struct.fromJavaScript({ tenant: "csp2-1", quantity: 2 }));
+    const created = (await call(wrapped, "create", create)) as {
+      getId(): string;
+      getProperties(): { toJavaScript(): unknown };
+    };
+    expect(created.getId()).toBe("");
+    expect(created.getProperties().toJavaScript()).toEqual({ tenant: "csp2-1", quantity: 2 });
+    expect("createTimeout" in seen || "updateTimeout" in seen).toBe(false);
   });
 });

@@ -152,14 +152,13 @@ describe("diff (olds are outputs)", () => {
       replaces: [],
     });
   });
-  test("unknown sentinel → a possible change, never a replacement the preview cannot justify", () => {
+  test("unknown quantity → a possible change; unknown identity (parent or tenant being created or replaced) → replacement", () => {
     expect(diff({ quantity: UNKNOWN })).toMatchObject({ changes: true, replaces: [] });
-    expect(diff({ tenant: UNKNOWN })).toMatchObject({ changes: true, replaces: [], changedKeys: ["tenant"] });
-    expect(diff({ licence: UNKNOWN })).toMatchObject({ changes: true, replaces: [] });
+    expect(diff({ tenant: UNKNOWN })).toMatchObject({ changes: true, replaces: ["tenant"] });
+    expect(diff({ licence: UNKNOWN })).toMatchObject({ changes: true, replaces: ["licence"] });
     expect(diff({ parentSubscriptionId: UNKNOWN })).toMatchObject({
       changes: true,
-      replaces: [],
-      changedKeys: ["parentSubscriptionId"],
+      replaces: ["parentSubscriptionId"],
     });
   });
 });

@@ -19,6 +19,9 @@ beforeAll(() => {
         if (args.type.endsWith(":Subscription"))
           Object.assign(state, { subscriptionId: 3000042, licenceName: "X" });
         if (args.type.endsWith(":DomainAutoConfig")) state.records = [{ id: 1, fieldType: "MX" }];
+        // As the provider answers: a tenant's id is its service name, a subscription's `<tenant>/<id>`.
+        if (args.type.endsWith(":Office365ResellerTenant")) return { id: "csp2-1", state };
+        if (args.type.endsWith(":Subscription")) return { id: "csp2-1/3000042", state };
         return { id: `${args.name}-id`, state };
       },
       call: () => ({}),
