@@ -210,11 +210,13 @@ export function authenticate(ctx: SandboxContext, info: SignedRequestInfo): Call
   const timestamp = header(info.headers, "x-ovh-timestamp") ?? "";
   if (!/^\d+$/.test(timestamp))
     throw new OvhError(400, "Client::BadRequest", "Invalid timestamp", "INVALID_TIMESTAMP");
-  // Within the window of the sandbox clock, or of real time: time moved forward through the clock control
-  // passed for the caller too, who may still apply an offset read from /auth/time before the move.
+  // Within the window around any instant the sandbox clock went through, from real time to its current time:
+  // time moved forward through the clock control (or a faster clock) passed for the caller too, who may still
+  // apply an offset read from /auth/time before the move.
   const ts = Number(timestamp);
-  const near = (ms: number): boolean => Math.abs(ts - Math.floor(ms / 1000)) <= TIMESTAMP_WINDOW_S;
-  if (!near(now) && !near(Date.now())) {
+  const lowest = Math.floor(Math.min(now, Date.now()) / 1000) - TIMESTAMP_WINDOW_S;
+  const highest = Math.floor(Math.max(now, Date.now()) / 1000) + TIMESTAMP_WINDOW_S;
+  if (ts < lowest || ts > highest) {
     throw new OvhError(400, "Client::BadRequest", "Query out of time", "QUERY_TIME_OUT");
   }
   const given = header(info.headers, "x-ovh-signature") ?? "";

@@ -28,7 +28,7 @@ function expectOvh4xx(res: HttpResult, what: string): void {
         : typeof res.headers["x-ovh-queryid"] !== "string"
           ? "no X-Ovh-QueryID"
           : undefined;
-  if (problem !== undefined) throw new Error(`${what}: ${problem} ${JSON.stringify(res.body)}`);
+  if (problem !== undefined) throw new Error(`${what}: ${problem} ${JSON.stringify(res.body).slice(0, 300)}`);
 }
 
 /** The whole state but the credentials' `lastUse` stamps (which successful reads update). */
