@@ -53,6 +53,17 @@ function describeOps(events: EngineEvent[]): string[] {
   return lines;
 }
 
+/** The billing lines a reviewer reads in the preview: the warnings the provider attached to each resource. */
+function describeBilling(events: EngineEvent[]): string[] {
+  const lines: string[] = [];
+  for (const e of events) {
+    const diag = e.diagnosticEvent;
+    if (!diag || diag.severity !== "warning" || !diag.urn || !diag.message.includes("Billing:")) continue;
+    lines.push(`  $ ${diag.urn.split("::").pop()}: ${diag.message.trim().replace(/^Billing: /, "")}`);
+  }
+  return lines;
+}
+
 async function main(): Promise<void> {
   say("Office 365 Reseller (CSP2) as code: a local demo. Nothing here reaches OVHcloud or bills anyone.");
   const cli = await locatePulumiCli();
@@ -100,6 +111,8 @@ async function main(): Promise<void> {
     let events = new EventCollector();
     await stack.preview({ onEvent: events.onEvent });
     describeOps(events.events).forEach((l) => say(l));
+    say("  What it bills, as the preview shows it on each resource:");
+    describeBilling(events.events).forEach((l) => say(l));
     say(`  Calls that changed anything at OVH during the preview: ${(await ovhWrites(sandbox)).length}`);
 
     step(2, "Apply: order the tenant, 25 Business Standard seats, the archiving add-on, and the DNS records");
@@ -123,7 +136,7 @@ async function main(): Promise<void> {
     events = new EventCollector();
     await stack.preview({ onEvent: events.onEvent });
     describeOps(events.events).forEach((l) => say(l));
-    say("  (The add-on is listed because its parent's id is only re-read once the parent is updated.)");
+    describeBilling(events.events).forEach((l) => say(l));
     await clearCalls(sandbox);
     await stack.up();
     say(`  Sent to OVH, and nothing else: ${(await ovhWrites(sandbox)).join("; ")}`);
@@ -146,6 +159,7 @@ async function main(): Promise<void> {
     await stack.preview({ onEvent: events.onEvent });
     say("  After refresh, the next preview proposes to put the declared 30 seats back:");
     describeOps(events.events).forEach((l) => say(l));
+    describeBilling(events.events).forEach((l) => say(l));
 
     step(5, "Destroy: cancel the subscriptions, remove our DNS records, keep the customer's tenant");
     await clearCalls(sandbox);

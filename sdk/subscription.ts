@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MODULE, providers } from "./dynamicProvider";
+import { BILLING_OUTPUT, logBillingNotes } from "./billingNotes";
 import { identityFromId, subscriptionIdOf } from "./identity";
 import { propsBag } from "./resourceOptions";
 
@@ -24,6 +25,11 @@ export interface SubscriptionArgs {
 
 const OUTPUTS = [
   "subscriptionId",
+  "seatPrice",
+  "currency",
+  "monthlyPrice",
+  "commitmentEndsAt",
+  "decreaseAllowedUntil",
   "licenceName",
   "licenceType",
   "status",
@@ -52,6 +58,16 @@ export class Subscription extends pulumi.dynamic.Resource {
   /** The OVH task still running on the subscription, if any. */
   declare readonly taskPendingId: pulumi.Output<number | null>;
   declare readonly parentSubscriptionId: pulumi.Output<number | null>;
+  /** Monthly list price of one seat from OVH's price API (excluding tax); null when OVH gives none. */
+  declare readonly seatPrice: pulumi.Output<number | null>;
+  /** Currency of seatPrice / monthlyPrice. */
+  declare readonly currency: pulumi.Output<string | null>;
+  /** quantity × seatPrice; null when OVH gives no price. */
+  declare readonly monthlyPrice: pulumi.Output<number | null>;
+  /** End of the current billing period (next renewal): seats are billed at least until then. */
+  declare readonly commitmentEndsAt: pulumi.Output<string | null>;
+  /** End of the window after purchase or renewal in which seats may be decreased or the subscription cancelled. */
+  declare readonly decreaseAllowedUntil: pulumi.Output<string | null>;
   /** Set while OVH's answer to an order is unconfirmed; the next `pulumi up` settles it without reordering. */
   declare readonly pendingOrderId: pulumi.Output<string | null>;
 
@@ -59,12 +75,17 @@ export class Subscription extends pulumi.dynamic.Resource {
     super(
       providers.Subscription,
       name,
-      propsBag(args, [...OUTPUTS, "tenant", "licenceId", "quantity", "parentSubscriptionId"], opts),
+      propsBag(
+        args,
+        [...OUTPUTS, "tenant", "licenceId", "quantity", "parentSubscriptionId", BILLING_OUTPUT],
+        opts,
+      ),
       opts,
       MODULE,
       "Subscription",
     );
     // Known in preview while this subscription is only updated: an add-on on it previews no false change.
     this.subscriptionId = identityFromId(this.id, this.subscriptionId, subscriptionIdOf);
+    logBillingNotes(this);
   }
 }

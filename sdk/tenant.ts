@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MODULE, providers } from "./dynamicProvider";
+import { BILLING_OUTPUT, logBillingNotes } from "./billingNotes";
 import { identityFromId, serviceNameOf } from "./identity";
 import { propsBag, withSecretOutputs } from "./resourceOptions";
 
@@ -112,12 +113,13 @@ export class Office365ResellerTenant extends pulumi.dynamic.Resource {
     super(
       providers.Office365ResellerTenant,
       name,
-      propsBag(args, OUTPUTS, opts),
+      propsBag(args, [...OUTPUTS, BILLING_OUTPUT], opts),
       args.administratorPassword === undefined ? opts : withSecretOutputs(opts, ["administratorPassword"]),
       MODULE,
       "Office365ResellerTenant",
     );
     // Known in preview while this tenant is only updated: its subscriptions preview no false change.
     this.serviceName = identityFromId(this.id, this.serviceName, serviceNameOf);
+    logBillingNotes(this);
   }
 }

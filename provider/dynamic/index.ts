@@ -15,6 +15,9 @@ installDiffDetail();
 
 type Props = Record<string, unknown>;
 
+/** The checked-inputs key carrying the billing notes of a change to the SDK class (see check). */
+export const BILLING_KEY = "__billing";
+
 let configLookup: PulumiConfigLookup | undefined;
 
 /** Called once per provider process with the whole stack configuration (secrets decrypted). */
@@ -39,7 +42,14 @@ export async function check(kind: string, olds: Props, news: Props) {
     userProps(olds),
   );
   if (result.failures.length > 0) return { inputs: news, failures: result.failures };
-  return { inputs: keepTimeouts(news, result.inputs ?? {}), failures: [] };
+  const inputs = keepTimeouts(news, result.inputs ?? {});
+  // Billing notes ride on the checked inputs: Pulumi previews a dynamic resource's create/update with its
+  // checked inputs as outputs, where the SDK class finds them and logs them on the resource (sdk/billingNotes.ts).
+  // During `up` the outputs are the real ones: the notes are never stored as outputs.
+  return {
+    inputs: result.notes && result.notes.length > 0 ? { ...inputs, [BILLING_KEY]: result.notes } : inputs,
+    failures: [],
+  };
 }
 
 export async function diff(kind: string, id: string, olds: Props, news: Props) {

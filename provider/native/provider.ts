@@ -174,6 +174,7 @@ export class OvhOfficeProvider implements Provider, RpcHooks {
     if (result.failures.length > 0 || result.inputs === undefined) {
       return { inputs: news, failures: result.failures };
     }
+    for (const note of result.notes ?? []) await this.noteOnResource(urn, note);
     return { inputs: this.inputs(kind, result.inputs, next.secretKeys), failures: [] };
   }
 
@@ -184,6 +185,22 @@ export class OvhOfficeProvider implements Provider, RpcHooks {
       stable.filter((key) => olds[key] !== undefined).map((key) => [key, olds[key]]),
     );
     return { ...news, ...kept };
+  }
+
+  /**
+   * A billing note as a warning on the resource: the engine's log with the resource's URN (server.js configured
+   * the runtime with the engine's address), so `pulumi preview` counts it and `--json` carries it. stderr when
+   * there is no engine (tests).
+   */
+  private async noteOnResource(urn: string, note: string): Promise<void> {
+    const log = (await import("@pulumi/pulumi")).log;
+    const runtime = (await import("@pulumi/pulumi")).runtime;
+    if (!runtime.hasEngine()) {
+      process.stderr.write(`[ovh-office365] warning: ${note}\n`);
+      return;
+    }
+    const resource = { urn: { promise: () => Promise.resolve(urn) } } as unknown as pulumi.Resource;
+    await log.warn(note, resource);
   }
 
   /** What `server.js` would forward (changes, replaces); {@link detailedDiff} carries the rest. */

@@ -57,6 +57,14 @@ import { z } from "zod";
 import * as csp2 from "../api/csp2";
 import type { OfficeSubscription, OfficeTask } from "../api/csp2";
 import { OvhApiError, OvhNetworkError } from "../ovh/errors";
+import {
+  commitmentIfBoughtNow,
+  commitmentOf,
+  day,
+  describeSubscriptionChange,
+  seatPriceOf,
+  type Commitment,
+} from "./billing";
 import { orUnknown, unchangedSincePreviousRun, validateInputs } from "./check";
 import { inContext, PartialCreateError } from "./errors";
 import { lockKeys, withLocks } from "./keyedLock";
@@ -226,6 +234,16 @@ export interface SubscriptionOutputs {
   readonly pendingOrderKnownSubscriptionIds: number[] | null;
   /** Pending task ids of the tenant before the unconfirmed order. */
   readonly pendingOrderKnownTaskIds: number[] | null;
+  /** Monthly list price of one seat from OVH's price API (excluding tax); null when OVH gives none. */
+  readonly seatPrice?: number | null;
+  /** Currency of seatPrice / monthlyPrice (the account's, as OVH answers it). */
+  readonly currency?: string | null;
+  /** quantity × seatPrice; null when OVH gives no price. */
+  readonly monthlyPrice?: number | null;
+  /** End of the current billing period (next renewal): seats are billed at least until then. */
+  readonly commitmentEndsAt?: string | null;
+  /** End of the window after purchase or renewal in which seats may be decreased or the subscription cancelled. */
+  readonly decreaseAllowedUntil?: string | null;
 }
 
 export { PENDING_ORDER_PREFIX } from "./orderOnce";
@@ -281,8 +299,20 @@ async function checkLive(
   options: LiveCheckOptions,
 ): Promise<LiveCheck> {
   const failures: CheckFailure[] = [];
+  if (isUnknown(inputs.tenant)) {
+    // The tenant is not created yet: check against the catalogue as another tenant of the account sees it
+    // (read-only; a preview never creates a cart or anything else to learn it).
+    const reference = await referenceTenant(ctx);
+    if (reference === undefined || inputs.existingSubscriptionId !== undefined) return { failures };
+    const checked = await checkLive(ctx, { ...inputs, tenant: reference }, { newObject: true });
+    const where = `on tenant ${reference}`;
+    const instead = `in OVH's CSP2 catalogue (as tenant ${reference} of this account sees it: the new tenant does not exist yet)`;
+    return {
+      failures: checked.failures.map((f) => ({ ...f, reason: f.reason.split(where).join(instead) })),
+      ...(checked.licence ? { licence: checked.licence } : {}),
+    };
+  }
   const tenant = inputs.tenant;
-  if (isUnknown(tenant)) return { failures };
   const property = licenceProperty(inputs);
 
   let licence: Licence | undefined;
@@ -353,6 +383,21 @@ async function checkLive(
     adoptable = adoption.live;
   }
   return { failures, licence, ...(adoptable ? { adoptable } : {}) };
+}
+
+const referenceTenants = new WeakMap<object, Promise<string | undefined>>();
+
+/** A tenant of the account whose catalogue stands for a tenant not created yet (1 GET per run); none: undefined. */
+function referenceTenant(ctx: ResourceContext): Promise<string | undefined> {
+  let found = referenceTenants.get(ctx.ovh);
+  if (!found) {
+    found = csp2.listTenants(ctx.ovh).then(
+      (names) => [...names].sort()[0],
+      () => undefined,
+    );
+    referenceTenants.set(ctx.ovh, found);
+  }
+  return found;
 }
 
 /** Resolves the declared licence (by name or id) or adds a failure saying what can be ordered instead. */
@@ -581,6 +626,25 @@ function outputsFrom(
     deletionPolicy: settings.deletionPolicy,
     academicEligibilityAcknowledged: settings.academicEligibilityAcknowledged,
     ...NO_PENDING,
+    ...commitmentOutputs(commitmentOf(live.creationDate)),
+  };
+}
+
+function commitmentOutputs(commitment: Commitment | undefined) {
+  return {
+    commitmentEndsAt: commitment?.periodEnd ?? null,
+    decreaseAllowedUntil: commitment?.decreaseAllowedUntil ?? null,
+  };
+}
+
+/** Adds the price outputs (1 GET per licence and run, from OVH's price API); a price failure never fails an operation. */
+async function priced(ctx: ResourceContext, outs: SubscriptionOutputs): Promise<SubscriptionOutputs> {
+  const seat = await seatPriceOf(ctx, outs.licenceName).catch(() => undefined);
+  return {
+    ...outs,
+    seatPrice: seat?.value ?? null,
+    currency: seat?.currency ?? null,
+    monthlyPrice: seat ? Math.round(seat.value * outs.quantity * 100) / 100 : null,
   };
 }
 
@@ -1129,7 +1193,83 @@ async function check(
       ? { previousQuantity: previous.quantity }
       : {}),
   });
-  return live.failures.length > 0 ? { failures: live.failures } : validated;
+  if (live.failures.length > 0) return { failures: live.failures };
+  const billing = await billingOf(ctx, inputs, previous, newObject, live);
+  if (billing.failures.length > 0) return { failures: billing.failures };
+  return billing.notes.length > 0 ? { ...validated, notes: billing.notes } : validated;
+}
+
+/**
+ * What the declared change bills (preview line), and the commitment rule it would break (a failure). Only for a
+ * change that bills or un-bills seats: a new subscription, or a seat change. Calls: the price (1 GET per licence
+ * and run); for a seat change, the subscription's purchase date (the tenant's subscriptions of that licence).
+ */
+async function billingOf(
+  ctx: ResourceContext,
+  inputs: SubscriptionInputs,
+  previous: SubscriptionInputs | undefined,
+  newObject: boolean,
+  live: LiveCheck,
+): Promise<{ notes: string[]; failures: CheckFailure[] }> {
+  const none = { notes: [], failures: [] };
+  const licence = live.licence;
+  if (!licence || isUnknown(inputs.quantity) || (!newObject && isUnknown(inputs.tenant))) return none;
+  const adopting = inputs.existingSubscriptionId !== undefined;
+  if (newObject && adopting) return none; // adoption orders nothing; a seat difference shows as the next update
+  const before = !newObject && previous && typeof previous.quantity === "number" ? previous.quantity : 0;
+  if (!newObject && before === inputs.quantity) return none;
+  const seat = await seatPriceOf(ctx, licence.name).catch(() => undefined);
+  const commitment = newObject
+    ? commitmentIfBoughtNow()
+    : await currentCommitment(ctx, inputs.tenant, licence, previous, before);
+  const change = describeSubscriptionChange({
+    licenceName: licence.name,
+    seatsBefore: before,
+    seatsAfter: inputs.quantity,
+    kind: newObject ? "new" : "seats",
+    price: seat,
+    commitment,
+  });
+  if (!newObject && inputs.quantity < before && commitment && !commitment.windowOpen)
+    return {
+      notes: [],
+      failures: [
+        {
+          property: "quantity",
+          reason: `decreasing "${licence.name}" from ${before} to ${inputs.quantity} seats is refused by Microsoft's commitment rules: the window for decreases after purchase or renewal closed on ${day(commitment.decreaseAllowedUntil)}, and the seats stay billed until ${day(commitment.periodEnd)}. Keep ${before} seats now and lower the quantity within ${day(commitment.periodEnd)} and the following window (the renewal's cancellation window)`,
+        },
+      ],
+    };
+  return { notes: [change.message], failures: [] };
+}
+
+/**
+ * The commitment of the existing subscription a seat change applies to. check knows its previous inputs, not its
+ * id: the subscription is the adopted one, or the only one of the tenant with this licence (and parent) and the
+ * previous seat count. Undefined when that is not one subscription (the line then says the commitment is unknown).
+ */
+async function currentCommitment(
+  ctx: ResourceContext,
+  tenant: string,
+  licence: Licence,
+  previous: SubscriptionInputs | undefined,
+  before: number,
+): Promise<Commitment | undefined> {
+  try {
+    const adopted = previous?.existingSubscriptionId;
+    if (typeof adopted === "number")
+      return commitmentOf((await csp2.getSubscription(ctx.ovh, tenant, adopted)).creationDate);
+    const parent = previous?.parentSubscriptionId;
+    const ids =
+      typeof parent === "number"
+        ? await csp2.listAddonSubscriptionIds(ctx.ovh, tenant, parent)
+        : await csp2.listSubscriptions(ctx.ovh, tenant);
+    const subscriptions = await Promise.all(ids.map((id) => csp2.getSubscription(ctx.ovh, tenant, id)));
+    const matches = subscriptions.filter((s) => s.licenseId === licence.id && s.quantity === before);
+    return matches.length === 1 ? commitmentOf(matches[0]?.creationDate) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The previous inputs, when the resource already exists. */
@@ -1507,9 +1647,20 @@ async function removePending(
 export const subscriptionHandler: ResourceHandler<SubscriptionInputs, SubscriptionOutputs> = {
   check,
   diff,
-  create,
-  read,
-  update,
+  create: async (inputs, ctx) => {
+    const result = await create(inputs, ctx);
+    return { ...result, outs: await priced(ctx, result.outs) };
+  },
+  read: async (id, olds, ctx) => {
+    const result = await read(id, olds, ctx);
+    return result.props && result.props.subscriptionId !== null
+      ? { ...result, props: await priced(ctx, result.props) }
+      : result;
+  },
+  update: async (id, olds, news, ctx) => {
+    const outs = await update(id, olds, news, ctx);
+    return outs.subscriptionId === null ? outs : priced(ctx, outs);
+  },
   delete: remove,
 };
 

@@ -274,6 +274,19 @@ export const tenantHandler: ResourceHandler<TenantInputs, TenantOutputs> = {
       const problem = await verifyAdoptable(ctx, adopt);
       if (problem) return { failures: [{ property: "existingServiceName", reason: problem }] };
     }
+    // A new tenant is ordered (billed) at `pulumi up`. Its price exists only in an OVH cart, which a preview never
+    // creates: say so rather than invent one.
+    if (Object.keys(previous ?? {}).length === 0 && adopt === undefined) {
+      return {
+        inputs,
+        failures: [],
+        notes: [
+          `Billing: new tenant ordered through the OVH order cart at \`pulumi up\` (checkout with the default payment method). ` +
+            "OVH gives no price for it before a cart exists, and a preview creates none: its price is not shown here; " +
+            "`pulumi up` logs the checkout's price before paying. Its subscriptions are billed as their own lines say.",
+        ],
+      };
+    }
     return { inputs, failures: [] };
   },
 
@@ -330,8 +343,9 @@ export const tenantHandler: ResourceHandler<TenantInputs, TenantOutputs> = {
       olds.deletionPolicy === "deleteAtExpiration" ? "deleteAtExpiration" : "retain";
     if (policy === "retain") {
       ctx.log?.warn(
-        `Tenant ${serviceName} was NOT terminated (deletionPolicy "retain"): it stays at OVHcloud with its licences ` +
-          "and keeps being billed; it is only removed from the Pulumi state. To end it, set deletionPolicy " +
+        `Tenant ${serviceName} was NOT terminated (deletionPolicy "retain"): it stays at OVHcloud and keeps renewing; ` +
+          "subscriptions this run cancelled stay cancelled, and any subscription still on it stays billed. It is only " +
+          "removed from the Pulumi state. To end it, set deletionPolicy " +
           '"deleteAtExpiration" and run `pulumi up` before destroying, or cancel it in the OVHcloud Control Panel.',
       );
       return;

@@ -24,6 +24,12 @@ export interface CheckResult<I> {
   /** The normalised inputs (defaults applied), present when there are no failures. */
   readonly inputs?: I;
   readonly failures: CheckFailure[];
+  /**
+   * What the change will bill, for the person reviewing the preview (never secrets). The adapters attach each
+   * note to the resource as a Pulumi warning (native provider: the engine's log with the resource's URN; SDK:
+   * the preview outputs, logged by the SDK class with `pulumi.log.warn(message, resource)`).
+   */
+  readonly notes?: string[];
 }
 
 export interface DiffResult {

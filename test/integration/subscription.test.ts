@@ -176,9 +176,36 @@ describe("check refuses before anything is billed", () => {
     expect((await handler.check(raw, env.ctx, raw)).failures).toEqual([]);
   });
 
-  test("unknown values (preview) skip live checks: no call at all", async () => {
+  test("a tenant not created yet (unknown in preview): the licence is checked against the account's catalogue, with GETs only", async () => {
     await env.control.clearCalls();
     const result = await handler.check({ tenant: UNKNOWN, licence: "nope", quantity: 3 }, env.ctx);
+    expect(result.failures).toEqual([
+      expect.objectContaining({
+        property: "licence",
+        reason: expect.stringMatching(
+          /no orderable licence is named "nope".*the new tenant does not exist yet/,
+        ),
+      }),
+    ]);
+    const above = await handler.check(
+      { tenant: UNKNOWN, licence: "Microsoft 365 Business Basic", quantity: 301 },
+      env.ctx,
+    );
+    expect(above.failures).toEqual([expect.objectContaining({ property: "quantity" })]);
+    const ok = await handler.check(
+      { tenant: UNKNOWN, licence: "Microsoft 365 Business Basic", quantity: 3 },
+      env.ctx,
+    );
+    expect(ok.failures).toEqual([]);
+    expect(ok.notes?.[0]).toMatch(
+      /new subscription of 3 seats of "Microsoft 365 Business Basic": \+\d+\.\d\d €\/month/,
+    );
+    expect(await mutating()).toEqual([]);
+  });
+
+  test("unknown values (preview) skip the rules they decide: no call for an unknown licence", async () => {
+    await env.control.clearCalls();
+    const result = await handler.check({ tenant, licence: UNKNOWN, quantity: 3 }, env.ctx);
     expect(result.failures).toEqual([]);
     expect(await env.control.calls()).toEqual([]);
   });
@@ -214,8 +241,8 @@ describe("check refuses before anything is billed", () => {
   });
 
   test("create re-runs the live rules before ordering (check was skipped in preview)", async () => {
-    const news = await checked({ tenant: UNKNOWN, licence: "Office 365 A1 for students", quantity: 3 });
-    await expect(handler.create({ ...news, tenant }, env.ctx)).rejects.toThrow(
+    const news = await checked({ tenant, licence: UNKNOWN, quantity: 3 });
+    await expect(handler.create({ ...news, licence: "Office 365 A1 for students" }, env.ctx)).rejects.toThrow(
       /academicEligibilityAcknowledged/,
     );
     expect(await mutating()).toEqual([]);

@@ -97,6 +97,11 @@ const OUTPUT_KEYS: Record<string, string[]> = {
     pendingOrderTaskId: true,
     pendingOrderKnownSubscriptionIds: true,
     pendingOrderKnownTaskIds: true,
+    seatPrice: true,
+    currency: true,
+    monthlyPrice: true,
+    commitmentEndsAt: true,
+    decreaseAllowedUntil: true,
   }),
   DomainAutoConfig: keysOf<DomainAutoConfigOutputs>()({
     tenant: true,
