@@ -12,3 +12,4 @@ export {
   type Microsoft365Service,
 } from "./domainAutoConfig";
 export * from "./lookups";
+export { billingSummary } from "./billingSummary";

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MODULE, providers } from "./dynamicProvider";
 import { BILLING_OUTPUT, logBillingNotes } from "./billingNotes";
+import { AMOUNTS_OUTPUT, recordForSummary } from "./billingSummary";
 import { identityFromId, subscriptionIdOf } from "./identity";
 import { propsBag } from "./resourceOptions";
 
@@ -77,7 +78,15 @@ export class Subscription extends pulumi.dynamic.Resource {
       name,
       propsBag(
         args,
-        [...OUTPUTS, "tenant", "licenceId", "quantity", "parentSubscriptionId", BILLING_OUTPUT],
+        [
+          ...OUTPUTS,
+          "tenant",
+          "licenceId",
+          "quantity",
+          "parentSubscriptionId",
+          BILLING_OUTPUT,
+          AMOUNTS_OUTPUT,
+        ],
         opts,
       ),
       opts,
@@ -87,5 +96,6 @@ export class Subscription extends pulumi.dynamic.Resource {
     // Known in preview while this subscription is only updated: an add-on on it previews no false change.
     this.subscriptionId = identityFromId(this.id, this.subscriptionId, subscriptionIdOf);
     logBillingNotes(this);
+    recordForSummary(name, this, this.monthlyPrice, this.currency);
   }
 }

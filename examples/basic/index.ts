@@ -1,5 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DomainAutoConfig, Office365ResellerTenant, Subscription } from "pulumi-ovh-office365-reseller";
+import {
+  billingSummary,
+  DomainAutoConfig,
+  Office365ResellerTenant,
+  Subscription,
+} from "pulumi-ovh-office365-reseller";
 
 interface Customer {
   displayName: string;
@@ -52,6 +57,8 @@ const dns = new DomainAutoConfig("domain", {
 });
 
 export const serviceName = tenant.serviceName;
+/** The reviewer's total: monthly list price of every subscription, before → after this change set. */
+export const monthlyTotal = billingSummary();
 export const adminPortalUrl = tenant.adminPortalUrl;
 export const mainSubscriptionId = main.subscriptionId;
 export const mainSeats = main.quantity;

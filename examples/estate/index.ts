@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import {
+  billingSummary,
   DomainAutoConfig,
   Office365ResellerTenant,
   Subscription,
@@ -98,6 +99,8 @@ for (const customer of estate.customers) {
 export const serviceNames = tenants;
 export const subscriptions = subscriptionIds;
 export const subscriptionCount = Object.keys(subscriptionIds).length;
+/** The reviewer's total: monthly list price of every subscription, before → after this change set. */
+export const monthlyTotal = billingSummary();
 
 // ---------------------------------------------------------------------------------------------------------
 // Reading and checking the data file: every mistake is reported with its place, before anything is declared.

@@ -17,6 +17,8 @@ type Props = Record<string, unknown>;
 
 /** The checked-inputs key carrying the billing notes of a change to the SDK class (see check). */
 export const BILLING_KEY = "__billing";
+/** The checked-inputs key carrying the monthly amounts before/after the change (sdk/billingSummary.ts). */
+export const AMOUNTS_KEY = "__billingAmounts";
 
 let configLookup: PulumiConfigLookup | undefined;
 
@@ -46,8 +48,15 @@ export async function check(kind: string, olds: Props, news: Props) {
   // Billing notes ride on the checked inputs: Pulumi previews a dynamic resource's create/update with its
   // checked inputs as outputs, where the SDK class finds them and logs them on the resource (sdk/billingNotes.ts).
   // During `up` the outputs are the real ones: the notes are never stored as outputs.
+  const notes = result.notes ?? [];
+  // A change that bills but has no price still takes part in the total, as "not counted".
+  const amounts = result.amounts ?? (notes.length > 0 ? { missing: true } : undefined);
   return {
-    inputs: result.notes && result.notes.length > 0 ? { ...inputs, [BILLING_KEY]: result.notes } : inputs,
+    inputs: {
+      ...inputs,
+      ...(notes.length > 0 ? { [BILLING_KEY]: notes } : {}),
+      ...(amounts ? { [AMOUNTS_KEY]: amounts } : {}),
+    },
     failures: [],
   };
 }

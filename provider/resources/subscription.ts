@@ -100,6 +100,7 @@ import {
 } from "./subscriptionOrders";
 import { TaskFailedError, waitForTask } from "./tasks";
 import type {
+  BillingAmounts,
   CheckFailure,
   CheckResult,
   DiffResult,
@@ -1196,7 +1197,11 @@ async function check(
   if (live.failures.length > 0) return { failures: live.failures };
   const billing = await billingOf(ctx, inputs, previous, newObject, live);
   if (billing.failures.length > 0) return { failures: billing.failures };
-  return billing.notes.length > 0 ? { ...validated, notes: billing.notes } : validated;
+  return {
+    ...validated,
+    ...(billing.notes.length > 0 ? { notes: billing.notes } : {}),
+    ...(billing.amounts ? { amounts: billing.amounts } : {}),
+  };
 }
 
 /**
@@ -1210,15 +1215,24 @@ async function billingOf(
   previous: SubscriptionInputs | undefined,
   newObject: boolean,
   live: LiveCheck,
-): Promise<{ notes: string[]; failures: CheckFailure[] }> {
+): Promise<{ notes: string[]; failures: CheckFailure[]; amounts?: BillingAmounts }> {
   const none = { notes: [], failures: [] };
   const licence = live.licence;
   if (!licence || isUnknown(inputs.quantity) || (!newObject && isUnknown(inputs.tenant))) return none;
   const adopting = inputs.existingSubscriptionId !== undefined;
   if (newObject && adopting) return none; // adoption orders nothing; a seat difference shows as the next update
   const before = !newObject && previous && typeof previous.quantity === "number" ? previous.quantity : 0;
-  if (!newObject && before === inputs.quantity) return none;
   const seat = await seatPriceOf(ctx, licence.name).catch(() => undefined);
+  if (!newObject && before === inputs.quantity) {
+    // Nothing billed changes (a state-only edit): the amounts still count in a change set's total.
+    const monthly = seat ? Math.round(seat.value * before * 100) / 100 : undefined;
+    return monthly === undefined
+      ? none
+      : {
+          ...none,
+          amounts: { monthlyBefore: monthly, monthlyAfter: monthly, currency: seat?.currency ?? "" },
+        };
+  }
   const commitment = newObject
     ? commitmentIfBoughtNow()
     : await currentCommitment(ctx, inputs.tenant, licence, previous, before);
@@ -1240,7 +1254,11 @@ async function billingOf(
         },
       ],
     };
-  return { notes: [change.message], failures: [] };
+  const amounts =
+    change.monthlyBefore !== null && change.monthlyAfter !== null && change.currency !== null
+      ? { monthlyBefore: change.monthlyBefore, monthlyAfter: change.monthlyAfter, currency: change.currency }
+      : undefined;
+  return { notes: [change.message], failures: [], ...(amounts ? { amounts } : {}) };
 }
 
 /**

@@ -30,6 +30,14 @@ export interface CheckResult<I> {
    * the preview outputs, logged by the SDK class with `pulumi.log.warn(message, resource)`).
    */
   readonly notes?: string[];
+  /** The monthly amounts before and after the change, when OVH gives a price (for a change set's total). */
+  readonly amounts?: BillingAmounts;
+}
+
+export interface BillingAmounts {
+  readonly monthlyBefore: number;
+  readonly monthlyAfter: number;
+  readonly currency: string;
 }
 
 export interface DiffResult {

@@ -120,6 +120,11 @@ describe("billing safety in preview (examples/estate, real Pulumi CLI)", () => {
     expect(warnings[0]).toMatch(/\+\d+\.\d\d €\/month/);
     expect(warnings[0]).toMatch(/increase billed at least until \d{4}-\d\d-\d\d/);
     expect(preview.stdout).toMatch(/warning/i);
+    // One total for the whole change set (billingSummary), at 9.80 € per Business Standard seat in the sandbox.
+    const total = events.events
+      .map((e) => e.diagnosticEvent?.message ?? "")
+      .filter((m) => m.includes("Billing total:"));
+    expect(total.join("\n")).toMatch(/294\.00 € → 343\.00 € per month \(\+49\.00 €\)/);
     expect(await control.mutatingCallLines()).toEqual([]);
   });
 
