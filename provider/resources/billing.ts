@@ -208,7 +208,11 @@ export function describeSubscriptionChange(change: SubscriptionChange): Subscrip
   let commitmentText = "commitment unknown (no purchase date)";
   if (commitment) {
     if (delta > 0)
-      commitmentText = `increase billed at least until ${day(commitment.periodEnd)} (Microsoft new commerce: the period is billed at its peak; decreases allowed until ${day(commitment.decreaseAllowedUntil)})`;
+      commitmentText = `increase billed at least until ${day(commitment.periodEnd)} (Microsoft new commerce: the period is billed at its peak; ${
+        commitment.windowOpen
+          ? `decreases allowed until ${day(commitment.decreaseAllowedUntil)}`
+          : `the window for decreases closed on ${day(commitment.decreaseAllowedUntil)} and opens again at the renewal on ${day(commitment.periodEnd)}`
+      })`;
     else if (delta < 0)
       commitmentText = commitment.windowOpen
         ? `decrease allowed until ${day(commitment.decreaseAllowedUntil)} (cancellation window after purchase or renewal); this period stays billed at its peak`

@@ -63,6 +63,22 @@ describe("prices and preview lines", () => {
     expect(line).toMatchObject({ monthlyBefore: 49, monthlyAfter: 68.6, seatPrice: 9.8, currency: "EUR" });
   });
 
+  test("an increase after the window: no past date offered as allowed, the next window named", () => {
+    const commitment = commitmentOf("2026-08-04T00:00:00Z", new Date("2026-12-01T00:00:00Z"), RULES);
+    const line = describeSubscriptionChange({
+      licenceName: "Microsoft 365 Business Standard",
+      seatsBefore: 30,
+      seatsAfter: 35,
+      kind: "seats",
+      price: { value: 9.8, currency: "EUR" },
+      commitment,
+    });
+    expect(line.message).toMatch(
+      /the window for decreases closed on 2026-11-11 and opens again at the renewal on 2026-12-04/,
+    );
+    expect(line.message).not.toMatch(/decreases allowed until/);
+  });
+
   test("no price at OVH: said, never invented", () => {
     const line = describeSubscriptionChange({
       licenceName: "Exchange Online Archiving for Exchange Online",
