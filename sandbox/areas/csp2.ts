@@ -3,6 +3,7 @@
  * schemas/saas-csp2-current.json (plus the two legacy operations of saas-csp2-legacy.json with --legacy).
  * Time-driven changes (task progress, tenant creation) are applied lazily by `settle`.
  */
+import { reductionAllowedAt } from "./commitments";
 import { randomUUID } from "node:crypto";
 import { AreaModule, Routes, SandboxContext, badRequest, conflict, notFound } from "../core/contract";
 import {
@@ -311,6 +312,14 @@ function removeSubscription(ctx: SandboxContext, s: Subscription, at: number): v
   }
   delete slice.subscriptions[String(s.id)];
   recordSeats(ctx, s.serviceName, s.licenseId, at);
+}
+
+/** A decrease or cancellation deferred to the renewal (commitments, `outside: "defer"`) stays `todo` until then. */
+function deferTask(task: Task, until: number | undefined): Task {
+  if (until === undefined) return task;
+  task.doingAt = until;
+  task.doneAt = until;
+  return task;
 }
 
 /** Applies a finished task's effect; returns false when it cannot be applied (the task then errs). */
@@ -845,8 +854,15 @@ function register(routes: Routes, ctx: SandboxContext): void {
     const s = subscription(ctx, t.serviceName, longParam(req.params, "id"));
     requireOk(t);
     requireIdle(s);
+    const deferredTo = reductionAllowedAt(ctx, s, "cancellation");
     return taskModel(
-      createTask(ctx, t.serviceName, "deleteSubscription", { subscriptionId: s.id, licenseId: s.licenseId }),
+      deferTask(
+        createTask(ctx, t.serviceName, "deleteSubscription", {
+          subscriptionId: s.id,
+          licenseId: s.licenseId,
+        }),
+        deferredTo,
+      ),
     );
   });
   routes.add("GET", `${base}/subscription/{id}/addonsSubscriptionIds`, (req) => {
@@ -874,12 +890,16 @@ function register(routes: Routes, ctx: SandboxContext): void {
       }
       checkLimit(ctx, t.serviceName, l, seatsInUse(ctx, t.serviceName, l.id) - s.quantity + quantity);
     }
+    const deferredTo = quantity < s.quantity ? reductionAllowedAt(ctx, s, "decrease") : undefined;
     return taskModel(
-      createTask(ctx, t.serviceName, "changeQuantity", {
-        subscriptionId: s.id,
-        licenseId: s.licenseId,
-        quantity,
-      }),
+      deferTask(
+        createTask(ctx, t.serviceName, "changeQuantity", {
+          subscriptionId: s.id,
+          licenseId: s.licenseId,
+          quantity,
+        }),
+        deferredTo,
+      ),
     );
   });
   routes.add("POST", `${base}/subscription/{id}/orderAddon`, (req) => {

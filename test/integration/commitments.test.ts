@@ -1,0 +1,89 @@
+/**
+ * The sandbox's commitment model (sandbox/areas/commitments.ts) driven through the provider: a decrease or a
+ * cancellation inside the window after purchase goes through; outside it OVH's refusal reaches the user; in
+ * `defer` mode it waits for the renewal; the window follows the sandbox clock.
+ */
+import { subscriptionHandler as handler } from "../../provider/resources/subscription";
+import type { SubscriptionInputs, SubscriptionOutputs } from "../../provider/resources/subscription";
+import { startTestSandbox, type TestSandbox } from "./support";
+
+let env: TestSandbox;
+let tenant: string;
+
+beforeAll(async () => {
+  env = await startTestSandbox();
+});
+afterAll(() => env.stop());
+
+beforeEach(async () => {
+  await env.control.request("PUT", "/commitments", { enforce: true, windowDays: 7, outside: "refuse" });
+  tenant = (await env.control.createTenant({ displayName: "Commitments test" })).serviceName;
+  await env.control.advanceTime(1_000); // the new tenant leaves "creating"
+});
+afterEach(async () => {
+  await env.control.request("PUT", "/commitments", { enforce: false });
+});
+
+async function order(
+  quantity: number,
+): Promise<{ id: string; outs: SubscriptionOutputs; news: SubscriptionInputs }> {
+  const result = await handler.check({ tenant, licence: "Microsoft 365 Business Basic", quantity }, env.ctx);
+  expect(result.failures).toEqual([]);
+  const news = result.inputs as SubscriptionInputs;
+  const created = await handler.create(news, env.ctx);
+  return { ...created, news };
+}
+
+async function liveQuantity(id: number): Promise<number> {
+  const { state } = await env.control.state();
+  const csp2 = state["csp2"] as { subscriptions: Record<string, { quantity: number }> };
+  return csp2.subscriptions[String(id)]?.quantity ?? -1;
+}
+
+test("the sandbox's rules are controllable through /_sandbox/commitments", async () => {
+  expect(await env.control.request("GET", "/commitments")).toEqual({
+    enforce: true,
+    windowDays: 7,
+    termMonths: 1,
+    outside: "refuse",
+  });
+  await expect(env.control.request("PUT", "/commitments", { outside: "later" })).rejects.toThrow(/refuse/);
+});
+
+test("inside the window after purchase: a decrease goes through; the outputs carry the window and the renewal", async () => {
+  const { id, outs, news } = await order(5);
+  expect(outs.decreaseAllowedUntil).toMatch(/^\d{4}-\d\d-\d\dT/);
+  expect(outs.commitmentEndsAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+  expect(outs.seatPrice).toBe(5.6);
+  expect(outs.monthlyPrice).toBe(28);
+  const after = await handler.update(id, outs, { ...news, quantity: 3 }, env.ctx);
+  expect(after.quantity).toBe(3);
+  expect(after.monthlyPrice).toBe(16.8);
+});
+
+test("outside the window: OVH refuses the decrease and the cancellation, naming the dates", async () => {
+  const { id, outs, news } = await order(5);
+  await env.control.advanceTime(10 * 86_400_000);
+  await expect(handler.update(id, outs, { ...news, quantity: 3 }, env.ctx)).rejects.toThrow(
+    /can only be decreased or cancelled within 7 days after purchase or renewal \(window closed on/,
+  );
+  await expect(handler.delete(id, outs, env.ctx)).rejects.toThrow(/cancellation of subscription/);
+  expect(await liveQuantity(outs.subscriptionId as number)).toBe(5);
+});
+
+test("defer mode: a decrease outside the window waits for the renewal", async () => {
+  const { outs } = await order(5);
+  await env.control.request("PUT", "/commitments", { outside: "defer" });
+  await env.control.advanceTime(10 * 86_400_000);
+  const id = outs.subscriptionId as number;
+  await env.control.request("GET", "/time");
+  const task = await env.ctx.ovh.request<{ id: number; status: string }>({
+    method: "POST",
+    path: `/saas/csp2/${tenant}/subscription/${id}/changeQuantity`,
+    body: { quantity: 2 },
+  });
+  expect(task.status).toBe("todo");
+  await env.control.advanceTime(25 * 86_400_000);
+  await env.control.request("GET", "/time");
+  expect(await liveQuantity(id)).toBe(2);
+});
