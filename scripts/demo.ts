@@ -58,8 +58,11 @@ function describeBilling(events: EngineEvent[]): string[] {
   const lines: string[] = [];
   for (const e of events) {
     const diag = e.diagnosticEvent;
-    if (!diag || diag.severity !== "warning" || !diag.urn || !diag.message.includes("Billing:")) continue;
-    lines.push(`  $ ${diag.urn.split("::").pop()}: ${diag.message.trim().replace(/^Billing: /, "")}`);
+    if (!diag || diag.severity !== "warning") continue;
+    const total = /Billing total: (.*)$/s.exec(diag.message.trim());
+    if (total) lines.push(`  = Total (billingSummary): ${total[1]}`);
+    else if (diag.urn && diag.message.includes("Billing:"))
+      lines.push(`  $ ${diag.urn.split("::").pop()}: ${diag.message.trim().replace(/^Billing: /, "")}`);
   }
   return lines;
 }

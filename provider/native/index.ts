@@ -10,13 +10,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { launchedByRunPlugin } from "./launch";
 import { OvhOfficeProvider } from "./provider";
-import { installRpcPatches } from "./rpc";
+import { engineLogger, installRpcPatches } from "./rpc";
 
 export { OvhOfficeProvider } from "./provider";
 
 /** Starts the gRPC server and prints its port (the engine reads it). `args`: the engine address. */
 export function serve(args: readonly string[] = process.argv.slice(2)): Promise<void> {
-  const provider = new OvhOfficeProvider();
+  const provider = new OvhOfficeProvider({ engineLog: engineLogger(args) });
   installRpcPatches(provider);
   return pulumi.provider.main(provider, [...args]);
 }

@@ -11,7 +11,13 @@ import { handlerFor } from "../resources/registry";
 import type { DiffResult, ResourceContext } from "../resources/types";
 import { resourceContext } from "../runtime/context";
 import { ProviderConfiguration, type ConfigureArgs } from "./config";
-import { currentTimeoutMs, type DetailedDiff, type PropertyDiffKind, type RpcHooks } from "./rpc";
+import {
+  currentTimeoutMs,
+  type DetailedDiff,
+  type EngineLog,
+  type PropertyDiffKind,
+  type RpcHooks,
+} from "./rpc";
 import {
   functionToken,
   inputNames,
@@ -111,18 +117,22 @@ export interface OvhOfficeProviderOptions {
   /** Defaults to the version in the package's package.json. */
   readonly version?: string;
   readonly configuration?: ProviderConfiguration;
+  /** Where messages about a resource go (the engine's log); stderr when absent. */
+  readonly engineLog?: EngineLog;
 }
 
 export class OvhOfficeProvider implements Provider, RpcHooks {
   readonly version: string;
   readonly schema: string;
   private readonly configuration: ProviderConfiguration;
+  private readonly engineLog: EngineLog | undefined;
   private warnedIgnored = false;
 
   constructor(options: OvhOfficeProviderOptions = {}) {
     this.version = options.version ?? packageVersion();
     this.schema = schemaText(this.version);
     this.configuration = options.configuration ?? new ProviderConfiguration();
+    this.engineLog = options.engineLog;
   }
 
   // ----- configuration ---------------------------------------------------------------------------------
@@ -188,19 +198,12 @@ export class OvhOfficeProvider implements Provider, RpcHooks {
   }
 
   /**
-   * A billing note as a warning on the resource: the engine's log with the resource's URN (server.js configured
-   * the runtime with the engine's address), so `pulumi preview` counts it and `--json` carries it. stderr when
-   * there is no engine (tests).
+   * A billing note as a warning on the resource: the engine's Log RPC with the resource's URN (rpc.ts, 6), so
+   * `pulumi preview` counts it and `--json` carries it. stderr when there is no engine (tests).
    */
   private async noteOnResource(urn: string, note: string): Promise<void> {
-    const log = (await import("@pulumi/pulumi")).log;
-    const runtime = (await import("@pulumi/pulumi")).runtime;
-    if (!runtime.hasEngine()) {
-      process.stderr.write(`[ovh-office365] warning: ${note}\n`);
-      return;
-    }
-    const resource = { urn: { promise: () => Promise.resolve(urn) } } as unknown as pulumi.Resource;
-    await log.warn(note, resource);
+    if (this.engineLog) await this.engineLog("warning", note, urn);
+    else process.stderr.write(`[ovh-office365] warning: ${note}\n`);
   }
 
   /** What `server.js` would forward (changes, replaces); {@link detailedDiff} carries the rest. */

@@ -227,3 +227,40 @@ export function installRpcPatches(hooks: RpcHooks): void {
     return addService.call(this, service, impl);
   };
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// 6. Diagnostics on a resource
+
+/**
+ * `server.js` configures Pulumi's runtime (and so `pulumi.log`) only for Construct and Call, never for
+ * Check/Diff/CRUD. Messages meant for the person running Pulumi are sent straight to the engine's Log RPC with
+ * the resource's URN: the engine attaches them to that resource, `pulumi preview` counts them, `--json` carries
+ * them. The engine's address is the plugin's first argument (the same one `server.js` parses).
+ */
+export type EngineLog = (severity: "info" | "warning", message: string, urn: string) => Promise<void>;
+
+export function engineLogger(args: readonly string[]): EngineLog | undefined {
+  const address = args.find(
+    (arg, index) => !arg.startsWith("-") && (index === 0 || args[index - 1] !== "--tracing"),
+  );
+  if (!address) return undefined;
+  /* eslint-disable @typescript-eslint/no-explicit-any -- generated protobuf/grpc modules without types */
+  const engproto: any = require("@pulumi/pulumi/proto/engine_pb");
+  const engrpc: any = require("@pulumi/pulumi/proto/engine_grpc_pb");
+  const grpc = serverGrpc();
+  let client: any;
+  return (severity, message, urn) =>
+    new Promise((resolve) => {
+      client ??= new engrpc.EngineClient(address, grpc.credentials.createInsecure());
+      const req = new engproto.LogRequest();
+      req.setSeverity(severity === "warning" ? engproto.LogSeverity.WARNING : engproto.LogSeverity.INFO);
+      req.setMessage(message);
+      req.setUrn(urn);
+      req.setEphemeral(false);
+      client.log(req, (error: unknown) => {
+        if (error) process.stderr.write(`[ovh-office365] ${severity}: ${message}\n`);
+        resolve();
+      });
+    });
+  /* eslint-enable @typescript-eslint/no-explicit-any */
+}

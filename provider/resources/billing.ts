@@ -192,6 +192,8 @@ export interface SubscriptionChange {
   readonly kind: "new" | "seats";
   readonly price: SeatPrice | undefined;
   readonly commitment: Commitment | undefined;
+  /** The rules in force (default: {@link commitmentRules}). */
+  readonly rules?: CommitmentRules;
 }
 
 /** The preview line and figures of a subscription change. */
@@ -206,7 +208,12 @@ export function describeSubscriptionChange(change: SubscriptionChange): Subscrip
     ? `${money(delta * seat.value, seat.currency)}/month (${plain(seatsBefore * seat.value, seat.currency)} → ${plain(seatsAfter * seat.value, seat.currency)} at ${plain(seat.value, seat.currency)} per seat, OVH price API, excluding tax)`
     : `price unknown: OVH's price API gives no price for "${licenceName}"`;
   let commitmentText = "commitment unknown (no purchase date)";
-  if (commitment) {
+  if (change.kind === "new") {
+    // No calendar date: the line is part of the checked inputs, which an update plan compares between the
+    // reviewed preview and a later `up --plan` (possibly days later); the term starts at the order.
+    const rules = change.rules ?? commitmentRules();
+    commitmentText = `billed for at least one ${rules.termMonths}-month term from the order (Microsoft new commerce: the period is billed at its peak); decreases and cancellation allowed within ${rules.cancellationWindowDays} days after the order`;
+  } else if (commitment) {
     if (delta > 0)
       commitmentText = `increase billed at least until ${day(commitment.periodEnd)} (Microsoft new commerce: the period is billed at its peak; ${
         commitment.windowOpen

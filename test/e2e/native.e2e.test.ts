@@ -272,6 +272,14 @@ describe("examples/yaml through the native provider", () => {
     expect(pv.changeSummary.create).toBe(4); // 3 resources + the stack
     expect(preview.opsByName()).toEqual({ adopted: ["create"], basic: ["create"], dns: ["create"] });
     expect(await mutatingCalls(sandbox)).toEqual([]);
+    // The new subscription's billing line, as a warning on that resource (the engine's log with its URN).
+    const newLine = preview.events
+      .map((e) => e.diagnosticEvent)
+      .filter((d) => d?.severity === "warning" && d.urn?.endsWith("::basic"))
+      .map((d) => d?.message ?? "");
+    expect(newLine.join("\n")).toMatch(
+      /Billing: new subscription of 3 seats of "Microsoft 365 Business Basic": \+16\.80 €\/month/,
+    );
 
     // Up: one order (the adopted subscription is not ordered), the DNS records written.
     const before = await subscriptions(sandbox);
@@ -298,6 +306,13 @@ describe("examples/yaml through the native provider", () => {
     expect(basicOp?.keys).toEqual([]);
     expect(basicOp?.diffs).toEqual(["quantity"]);
     expect(basicOp?.detailedDiff).toEqual({ quantity: { diffKind: "update", inputDiff: false } });
+    const seatLine = change.events
+      .map((e) => e.diagnosticEvent)
+      .filter((d) => d?.severity === "warning" && d.urn?.endsWith("::basic"))
+      .map((d) => d?.message ?? "");
+    expect(seatLine.join("\n")).toMatch(
+      /3 → 5 \(\+2\): \+11\.20 €\/month.*decreases allowed until \d{4}-\d\d-\d\d/,
+    );
     await s.up();
     expect((await subscriptions(sandbox)).find((x) => x.id === basicId)?.quantity).toBe(5);
 

@@ -14,6 +14,7 @@ import { detailedDiffOf, OvhOfficeProvider } from "../../../provider/native/prov
 import {
   currentTimeoutMs,
   diffResponse,
+  engineLogger,
   interceptService,
   patchReadWithoutProperties,
   type RpcHooks,
@@ -470,5 +471,11 @@ describe("gRPC patches", () => {
     expect(created.getId()).toBe("");
     expect(created.getProperties().toJavaScript()).toEqual({ tenant: "csp2-1", quantity: 2 });
     expect("createTimeout" in seen || "updateTimeout" in seen).toBe(false);
+  });
+
+  it("sends resource messages to the engine address given as the plugin's argument", () => {
+    expect(engineLogger([])).toBeUndefined();
+    expect(engineLogger(["--logtostderr", "-v=3"])).toBeUndefined();
+    expect(engineLogger(["--tracing", "t:1", "127.0.0.1:4567"])).toEqual(expect.any(Function));
   });
 });

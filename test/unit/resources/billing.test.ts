@@ -79,6 +79,21 @@ describe("prices and preview lines", () => {
     expect(line.message).not.toMatch(/decreases allowed until/);
   });
 
+  test("a new subscription: no calendar date in its line (an update plan reviewed today still applies tomorrow)", () => {
+    const line = describeSubscriptionChange({
+      licenceName: "Microsoft 365 Business Basic",
+      seatsBefore: 0,
+      seatsAfter: 3,
+      kind: "new",
+      price: { value: 5.6, currency: "EUR" },
+      commitment: undefined,
+      rules: RULES,
+    });
+    expect(line.message).toBe(
+      'Billing: new subscription of 3 seats of "Microsoft 365 Business Basic": +16.80 €/month (0.00 € → 16.80 € at 5.60 € per seat, OVH price API, excluding tax); billed for at least one 1-month term from the order (Microsoft new commerce: the period is billed at its peak); decreases and cancellation allowed within 7 days after the order.',
+    );
+  });
+
   test("no price at OVH: said, never invented", () => {
     const line = describeSubscriptionChange({
       licenceName: "Exchange Online Archiving for Exchange Online",
