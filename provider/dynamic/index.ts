@@ -9,9 +9,12 @@ import { resourceContext, type PulumiConfigLookup } from "../runtime/context";
 import { TIMEOUTS_KEY, timeoutFor } from "../runtime/timeouts";
 import { detailedDiffOf } from "../native/provider";
 import { installDiffDetail, withDiffDetail } from "./hostDiff";
+import { hostLog, installUrnCapture } from "./hostLog";
 
-// This module is loaded inside Pulumi's dynamic-provider host: give its Diff answers the detail (hostDiff.ts).
+// This module is loaded inside Pulumi's dynamic-provider host: give its Diff answers the detail (hostDiff.ts),
+// and its messages the resource they concern (hostLog.ts).
 installDiffDetail();
+installUrnCapture();
 
 type Props = Record<string, unknown>;
 
@@ -40,7 +43,7 @@ function keepTimeouts(from: Props | undefined, into: Props): Props {
 export async function check(kind: string, olds: Props, news: Props) {
   const result = await handlerFor(kind).check(
     news,
-    resourceContext(configLookup, undefined),
+    resourceContext(configLookup, undefined, hostLog),
     userProps(olds),
   );
   if (result.failures.length > 0) return { inputs: news, failures: result.failures };
@@ -77,7 +80,7 @@ export async function diff(kind: string, id: string, olds: Props, news: Props) {
 }
 
 export async function create(kind: string, inputs: Props) {
-  const ctx = resourceContext(configLookup, timeoutFor(inputs, "create"));
+  const ctx = resourceContext(configLookup, timeoutFor(inputs, "create"), hostLog);
   try {
     const result = await handlerFor(kind).create(userProps(inputs), ctx);
     return { id: result.id, outs: keepTimeouts(inputs, result.outs) };
@@ -101,7 +104,7 @@ function asPartialFailure(error: unknown, inputs: Props): unknown {
 }
 
 export async function read(kind: string, id: string, props: Props | undefined) {
-  const ctx = resourceContext(configLookup, timeoutFor(props, "update"));
+  const ctx = resourceContext(configLookup, timeoutFor(props, "update"), hostLog);
   const result = await handlerFor(kind).read(id, props ? userProps(props) : undefined, ctx);
   if (result.id === undefined) return { id: undefined, props: {} };
   return {
@@ -112,7 +115,7 @@ export async function read(kind: string, id: string, props: Props | undefined) {
 }
 
 export async function update(kind: string, id: string, olds: Props, news: Props) {
-  const ctx = resourceContext(configLookup, timeoutFor(news, "update"));
+  const ctx = resourceContext(configLookup, timeoutFor(news, "update"), hostLog);
   try {
     const outs = await handlerFor(kind).update(id, userProps(olds), userProps(news), ctx);
     return { outs: keepTimeouts(news, outs) };
@@ -122,6 +125,6 @@ export async function update(kind: string, id: string, olds: Props, news: Props)
 }
 
 export async function remove(kind: string, id: string, props: Props) {
-  const ctx = resourceContext(configLookup, timeoutFor(props, "delete"));
+  const ctx = resourceContext(configLookup, timeoutFor(props, "delete"), hostLog);
   await handlerFor(kind).delete(id, userProps(props), ctx);
 }

@@ -8,7 +8,7 @@ import { OvhConfigError } from "../ovh/errors";
 import { PartialCreateError } from "../resources/errors";
 import * as lookups from "../resources/lookups";
 import { handlerFor } from "../resources/registry";
-import type { DiffResult, ResourceContext } from "../resources/types";
+import type { DiffResult, ResourceContext, ResourceLog } from "../resources/types";
 import { resourceContext } from "../runtime/context";
 import { ProviderConfiguration, type ConfigureArgs } from "./config";
 import {
@@ -142,7 +142,17 @@ export class OvhOfficeProvider implements Provider, RpcHooks {
   }
 
   /** The handlers' context: one OVH client per distinct configuration, through the one config resolver. */
-  private context(timeoutMs: number | undefined): ResourceContext {
+  /** Messages about the resource `urn`: on that resource in the engine (stderr without an engine). */
+  private logFor(urn: string | undefined): ResourceLog | undefined {
+    const send = this.engineLog;
+    if (!send || !urn) return undefined;
+    return {
+      info: (message) => void send("info", message, urn),
+      warn: (message) => void send("warning", message, urn),
+    };
+  }
+
+  private context(timeoutMs: number | undefined, urn?: string): ResourceContext {
     const ignored = this.configuration.ignoredKeys;
     if (ignored.length > 0 && !this.warnedIgnored) {
       this.warnedIgnored = true;
@@ -151,7 +161,10 @@ export class OvhOfficeProvider implements Provider, RpcHooks {
       );
     }
     try {
-      return resourceContext(this.configuration.lookup(), timeoutMs);
+      const log = this.logFor(urn);
+      return log
+        ? resourceContext(this.configuration.lookup(), timeoutMs, log)
+        : resourceContext(this.configuration.lookup(), timeoutMs);
     } catch (error) {
       throw inProviderTerms(error);
     }
@@ -177,7 +190,7 @@ export class OvhOfficeProvider implements Provider, RpcHooks {
     const result = await translated(() =>
       handlerFor(kind).check(
         next.plain,
-        this.context(undefined),
+        this.context(undefined, urn),
         Object.keys(prior.plain).length > 0 ? prior.plain : undefined,
       ),
     );
@@ -221,7 +234,7 @@ export class OvhOfficeProvider implements Provider, RpcHooks {
   async create(urn: string, inputs: Props): Promise<CreateResult> {
     const kind = kindOf(urn);
     const { plain, secretKeys } = unwrapProps(inputs);
-    const ctx = this.context(currentTimeoutMs());
+    const ctx = this.context(currentTimeoutMs(), urn);
     try {
       const result = await handlerFor(kind).create(plain, ctx);
       return { id: result.id, outs: this.outputs(kind, result.outs, secretKeys) };
@@ -235,7 +248,9 @@ export class OvhOfficeProvider implements Provider, RpcHooks {
     const { plain, secretKeys } = unwrapProps(props);
     // An import (or `get`) sends no properties: the handler then looks the object up by id alone.
     const olds = Object.keys(plain).length > 0 ? plain : undefined;
-    const result = await translated(() => handlerFor(kind).read(id, olds, this.context(currentTimeoutMs())));
+    const result = await translated(() =>
+      handlerFor(kind).read(id, olds, this.context(currentTimeoutMs(), urn)),
+    );
     // An empty id tells the engine the object is gone (refresh drops it from the state).
     if (result.id === undefined) return { id: "", props: {} };
     return {
@@ -249,7 +264,7 @@ export class OvhOfficeProvider implements Provider, RpcHooks {
     const kind = kindOf(urn);
     const prior = unwrapProps(olds);
     const next = unwrapProps(news);
-    const ctx = this.context(currentTimeoutMs());
+    const ctx = this.context(currentTimeoutMs(), urn);
     const secrets = new Set([...prior.secretKeys, ...next.secretKeys]);
     try {
       const outs = await handlerFor(kind).update(id, prior.plain, next.plain, ctx);
@@ -262,7 +277,7 @@ export class OvhOfficeProvider implements Provider, RpcHooks {
   async delete(id: string, urn: string, props: Props): Promise<void> {
     const kind = kindOf(urn);
     const { plain } = unwrapProps(props);
-    await translated(() => handlerFor(kind).delete(id, plain, this.context(currentTimeoutMs())));
+    await translated(() => handlerFor(kind).delete(id, plain, this.context(currentTimeoutMs(), urn)));
   }
 
   /**
