@@ -26,7 +26,14 @@ export interface CallLogEntry {
   fault?: FaultKind;
 }
 
-export type FaultKind = "latency" | "status" | "rateLimit" | "reset" | "commitThenReset" | "commitThenStatus";
+export type FaultKind =
+  | "latency"
+  | "status"
+  | "rateLimit"
+  | "reset"
+  | "commitThenReset"
+  | "commitThenStatus"
+  | "commitThenUnreadable";
 const FAULT_KINDS: readonly FaultKind[] = [
   "latency",
   "status",
@@ -34,6 +41,7 @@ const FAULT_KINDS: readonly FaultKind[] = [
   "reset",
   "commitThenReset",
   "commitThenStatus",
+  "commitThenUnreadable",
 ];
 
 export interface FaultRule {
@@ -365,6 +373,15 @@ export class SandboxEngine {
     if (fault?.kind === "commitThenStatus") {
       entry.status = fault.status;
       this.send(res, this.faultReply(fault.status));
+      return;
+    }
+    if (fault?.kind === "commitThenUnreadable") {
+      // What a proxy or a cut connection leaves of a successful answer: the status, but no body the client can read.
+      this.send(res, {
+        status: reply.status,
+        contentType: "text/html; charset=utf-8",
+        body: "<html><head><title>Gateway</title></head><body>Request processed.</body></html>",
+      });
       return;
     }
     this.send(res, reply);

@@ -438,6 +438,21 @@ describe("no double order when OVH's answer is lost", () => {
     });
   }
 
+  test("the sandbox's commitThenUnreadable fault on the order: not a refusal, exactly one order", async () => {
+    await env.control.addFault({
+      kind: "commitThenUnreadable",
+      method: "POST",
+      path: `/saas/csp2/${tenant}/subscription`,
+    });
+    const news = await checked(inputs({ licenceId: L.businessBasic, quantity: 6 }));
+    const { outs } = await handler.create(news, env.ctx);
+    expect(outs).toMatchObject({ subscriptionId: expect.any(Number), quantity: 6, pendingOrderId: null });
+    expect(await mutating()).toEqual([`POST /saas/csp2/${tenant}/subscription`]);
+    expect(await tenantSubscriptions()).toEqual([
+      { id: outs.subscriptionId, licenseId: L.businessBasic, quantity: 6 },
+    ]);
+  });
+
   test("an unreadable 2xx answer to the order (a proxy page) is not taken for a refusal: exactly one order", async () => {
     const transport = garblingTransport(env.sandbox.caCertPath);
     const garbling = env.newContext({ clientOptions: { transport } });

@@ -35,12 +35,20 @@ export interface LoggedCall {
   readonly fault?: string;
 }
 
-export type FaultKind = "latency" | "status" | "rateLimit" | "reset" | "commitThenReset" | "commitThenStatus";
+export type FaultKind =
+  | "latency"
+  | "status"
+  | "rateLimit"
+  | "reset"
+  | "commitThenReset"
+  | "commitThenStatus"
+  | "commitThenUnreadable";
 
 export interface FaultSpec {
   /**
    * reset: drop the connection without acting; status: answer a 5xx without acting; commitThenReset /
    * commitThenStatus: carry out the request, then drop the connection / answer a 5xx ("lost response");
+   * commitThenUnreadable: carry out the request, then answer its status with an HTML page (unreadable 2xx);
    * latency: delay; rateLimit: 429 with Retry-After.
    */
   readonly kind: FaultKind;

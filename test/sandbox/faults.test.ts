@@ -83,6 +83,16 @@ describe("sandbox fault injection", () => {
     expect(((await signedRequest(sandbox, "GET", base)).body as Json).displayName).toBe("Renamed");
   });
 
+  it("commits a mutation but answers its 2xx status with a body that is not OVH's JSON", async () => {
+    await control(sandbox, "POST", "/faults", { kind: "commitThenUnreadable", method: "PUT", path: base });
+    const res = await signedRequest(sandbox, "PUT", base, { displayName: "Behind a proxy" });
+    expect(res.status).toBe(200);
+    expect(String(res.headers["content-type"])).toMatch(/text\/html/);
+    expect(typeof res.body).toBe("string");
+    expect(res.body).toMatch(/<html>/);
+    expect(((await signedRequest(sandbox, "GET", base)).body as Json).displayName).toBe("Behind a proxy");
+  });
+
   it("logs OVH calls (not control calls) with caller and status, and clears the log", async () => {
     await control(sandbox, "DELETE", "/calls");
     await signedRequest(sandbox, "GET", `${base}/subscription`);
