@@ -1,5 +1,5 @@
 /**
- * Fault soak of the Subscription handlers against the sandbox over real HTTP.
+ * Fault soak of the Subscription and Office365ResellerTenant handlers against the sandbox over real HTTP.
  *
  * Each cycle declares two subscriptions of the SAME licence in a fresh tenant (the case where one resource could
  * take the other's subscription) and drives them the way the Pulumi engine does: create both, change both seat
@@ -25,6 +25,7 @@
  */
 import { PartialCreateError } from "../../provider/resources/errors";
 import { forgetClaims } from "../../provider/resources/orderOnce";
+import { tenantHandler, type TenantInputs, type TenantOutputs } from "../../provider/resources/tenant";
 import {
   subscriptionHandler as handler,
   type SubscriptionInputs,
@@ -97,9 +98,10 @@ function ovhError(status: number, message: string): TransportResponse {
   };
 }
 
-/** A real transport to the sandbox that spoils calls while `on` is true. */
+/** A real transport to the sandbox that spoils calls while `on` is true (on `faultyPaths` only). */
 class FaultyTransport implements OvhTransport {
   on = false;
+  faultyPaths: RegExp = /\/saas\/csp2\//;
   readonly injected = new Map<string, number>();
   private readonly inner: UndiciTransport;
 
@@ -112,8 +114,7 @@ class FaultyTransport implements OvhTransport {
 
   async send(request: TransportRequest): Promise<TransportResponse> {
     const path = new URL(request.url).pathname;
-    const isCsp2 = path.includes("/saas/csp2/");
-    if (!this.on || !isCsp2) return this.inner.send(request);
+    if (!this.on || !this.faultyPaths.test(path)) return this.inner.send(request);
     if (request.method === "GET") {
       if (this.random() >= READ_FAULT_RATE) return this.inner.send(request);
       this.count("read503");
@@ -295,7 +296,8 @@ async function checkHeld(tenant: string, resources: Held[], figures: Figures): P
   }
 }
 
-test(`fault soak: ${CYCLES} create / seat change / delete cycles, seed ${SEED}`, async () => {
+test(`subscription fault soak: ${CYCLES} create / seat change / delete cycles, seed ${SEED}`, async () => {
+  transport.faultyPaths = /\/saas\/csp2\//;
   const figures: Figures = {
     cycles: 0,
     operations: 0,
@@ -385,4 +387,164 @@ test(`fault soak: ${CYCLES} create / seat change / delete cycles, seed ${SEED}`,
   });
   // Every stop was one a person could settle from the message alone.
   expect(figures.userResolutions).toBe(figures.doubtStops);
+}, 600_000);
+
+/** What the engine keeps in state for one tenant resource. */
+interface HeldTenant {
+  readonly name: string;
+  displayName: string;
+  readonly email: string;
+  id?: string;
+  outs?: TenantOutputs;
+  deleted?: boolean;
+}
+
+const TENANT_CYCLES = positiveInt(process.env.SOAK_TENANT_CYCLES, Math.max(1, Math.ceil(CYCLES / 2)));
+
+function tenantInputs(held: HeldTenant): TenantInputs {
+  return {
+    mpnId: "7654321",
+    displayName: held.displayName,
+    contact: {
+      firstName: "Jane",
+      lastName: "Doe",
+      email: held.email,
+      phone: "+33.123456789",
+      address: "1 rue de la Paix",
+      city: "Paris",
+      zipCode: "75002",
+      country: "FR",
+    },
+    ovhSubsidiary: "FR",
+    waiveRetractationPeriod: false,
+    deletionPolicy: "deleteAtExpiration",
+  } as TenantInputs;
+}
+
+async function sandboxOrders(): Promise<number> {
+  const { state } = await env.control.state();
+  return Object.keys((state["order"] as { orders: Record<string, unknown> }).orders).length;
+}
+
+async function sandboxTenants(): Promise<Map<string, { displayName: string }>> {
+  const { state } = await env.control.state();
+  const csp2 = state["csp2"] as { tenants: Record<string, { serviceName: string; displayName: string }> };
+  return new Map(Object.values(csp2.tenants).map((t) => [t.serviceName, { displayName: t.displayName }]));
+}
+
+test(`tenant fault soak: ${TENANT_CYCLES} order / update / delete cycles of two tenants, seed ${SEED}`, async () => {
+  // The billing point (the checkout), the account's orders (looked up after a lost checkout answer), the tenant
+  // and its billing settings. The free cart-filling calls before the checkout stay fault-free: their failures
+  // only delete the cart (tested elsewhere) and would keep the soak from ever reaching the checkout.
+  transport.faultyPaths =
+    /(\/order\/cart\/[^/]+\/checkout|\/me\/order(\/.*)?|\/saas\/csp2\/[^/]+(\/serviceInfos)?)$/;
+  const figures = {
+    cycles: 0,
+    operations: 0,
+    failedAttempts: 0,
+    doubleOrders: 0,
+    lost: 0,
+    takenOver: 0,
+    unsettled: 0,
+    notDeleted: 0,
+  };
+  for (let cycle = 0; cycle < TENANT_CYCLES; cycle += 1) {
+    const ordersBefore = await sandboxOrders();
+    const tenantsBefore = new Set((await sandboxTenants()).keys());
+    const resources: HeldTenant[] = ["a", "b"].map((name) => ({
+      name,
+      displayName: `Soak ${SEED}-${cycle} ${name}`,
+      email: `soak-${SEED}-${cycle}-${name}@northwind.example`,
+    }));
+    const converge = async (step: (held: HeldTenant, run: TestContext) => Promise<void>): Promise<void> => {
+      const open = new Set(resources);
+      for (let run = 1; run <= MAX_RUNS && open.size > 0; run += 1) {
+        transport.on = run <= FAULTY_RUNS;
+        const ctx = newRun();
+        for (const held of resources)
+          if (held.id && held.outs) tenantHandler.diff(held.id, held.outs, tenantInputs(held));
+        for (const held of [...open]) {
+          figures.operations += 1;
+          try {
+            await step(held, ctx);
+            open.delete(held);
+          } catch (error) {
+            figures.failedAttempts += 1;
+            if (process.env.SOAK_VERBOSE)
+              console.log(
+                `tenant run ${run} ${held.name}: ${error instanceof Error ? error.message.slice(0, 300) : String(error)}`,
+              );
+          }
+        }
+        transport.on = false;
+        await env.control.advanceTime(60_000); // orders are delivered and tenants leave "creating"
+      }
+      figures.unsettled += open.size;
+    };
+
+    await converge(async (held, run) => {
+      const news = tenantInputs(held);
+      try {
+        const result =
+          held.id && held.outs
+            ? { id: held.id, outs: await tenantHandler.update(held.id, held.outs, news, run.ctx) }
+            : await tenantHandler.create(news, run.ctx);
+        held.id = result.id;
+        held.outs = result.outs;
+      } catch (error) {
+        if (error instanceof PartialCreateError) {
+          held.id = error.id;
+          held.outs = error.properties as TenantOutputs;
+        }
+        throw error;
+      }
+    });
+    for (const held of resources) held.displayName += " (renamed)";
+    await converge(async (held, run) => {
+      held.outs = await tenantHandler.update(
+        held.id as string,
+        held.outs as TenantOutputs,
+        tenantInputs(held),
+        run.ctx,
+      );
+    });
+    const live = await sandboxTenants();
+    const fresh = [...live.keys()].filter((name) => !tenantsBefore.has(name));
+    const held = resources.map((r) => r.outs?.serviceName ?? null);
+    figures.doubleOrders += Math.max(0, (await sandboxOrders()) - ordersBefore - resources.length);
+    figures.doubleOrders += fresh.filter((name) => !held.includes(name)).length;
+    figures.lost += held.filter((name) => name === null || !live.has(name)).length;
+    figures.takenOver += new Set(held).size < held.length ? 1 : 0;
+    for (const r of resources) {
+      const name = r.outs?.serviceName;
+      if (name && live.get(name)?.displayName !== r.displayName) figures.takenOver += 1;
+    }
+
+    await converge(async (h, run) => {
+      await tenantHandler.delete(h.id as string, h.outs as TenantOutputs, run.ctx);
+      h.deleted = true;
+    });
+    for (const r of resources) {
+      const name = r.outs?.serviceName;
+      if (!name) continue;
+      const infos = await env.client.request<{ renew?: { deleteAtExpiration?: boolean } }>({
+        method: "GET",
+        path: `/saas/csp2/${name}/serviceInfos`,
+      });
+      if (infos.renew?.deleteAtExpiration !== true) figures.notDeleted += 1;
+    }
+    figures.cycles += 1;
+  }
+  transport.on = false;
+  console.log(
+    `tenant soak (seed ${SEED}): ${JSON.stringify({ ...figures, faultsInjected: transport.total })}`,
+  );
+  expect(figures).toMatchObject({
+    cycles: TENANT_CYCLES,
+    doubleOrders: 0,
+    lost: 0,
+    takenOver: 0,
+    unsettled: 0,
+    notDeleted: 0,
+  });
 }, 600_000);
