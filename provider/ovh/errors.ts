@@ -55,6 +55,36 @@ export class OvhApiError extends Error {
   get isGone(): boolean {
     return this.status === 404 || this.status === 460;
   }
+
+  /** 409: OVH refuses because something is in progress (a pending task, an order being paid). */
+  get isConflict(): boolean {
+    return this.status === 409;
+  }
+
+  /** 400: OVH refuses the request as it is (a value, a limit, a state it does not accept). */
+  get isInvalidRequest(): boolean {
+    return this.status === 400;
+  }
+
+  /** 401 or 403: the credentials are refused, or lack the access rule for this call. */
+  get isAccessRefused(): boolean {
+    return this.status === 401 || this.status === 403;
+  }
+
+  /** 429: OVH's rate limiter turned the call away. */
+  get isRateLimited(): boolean {
+    return this.status === 429;
+  }
+
+  /** 5xx: OVH failed on its side (it may or may not have acted). */
+  get isServerFailure(): boolean {
+    return this.status >= 500;
+  }
+
+  /** 404, 405 or 501 on a call that exists in some API versions only: this API does not offer it. */
+  get isUnsupportedCall(): boolean {
+    return this.status === 404 || this.status === 405 || this.status === 501;
+  }
 }
 
 /**
