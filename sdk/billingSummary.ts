@@ -14,31 +14,36 @@ type Share = { readonly amounts: Amounts } | { readonly missing: string };
 
 const shares: pulumi.Output<Share>[] = [];
 
+/** The outputs key with a subscription's current monthly amount, kept in its state by the provider. */
+export const STATE_AMOUNTS_OUTPUT = "__monthlyAmounts";
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- Output's isKnown/promise are not in its public type */
+/** `first` when it is known and set, else `second`: whichever of the two a preview knows. */
+function firstKnown<T>(first: pulumi.Output<T>, second: pulumi.Output<T>): pulumi.Output<T> {
+  const pick = (async () => {
+    const known = await (first as any).isKnown;
+    if (known && (await (first as any).promise()) != null) return first;
+    return second;
+  })();
+  return pulumi.output(pick) as unknown as pulumi.Output<T>;
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
 /**
  * Records a subscription for {@link billingSummary}. Its share is known in every preview without waiting for
  * its own update: a changed subscription carries its before/after amounts in its preview outputs (from check);
- * an unchanged one has its `monthlyPrice` from the state.
+ * an unchanged one has its current amount in its state (kept there by the provider).
  */
-export function recordForSummary(
-  name: string,
-  resource: pulumi.CustomResource,
-  monthlyPrice: pulumi.Output<number | null>,
-  currency: pulumi.Output<string | null>,
-): void {
-  const changed = (resource as unknown as Record<string, pulumi.Output<unknown> | undefined>)[AMOUNTS_OUTPUT];
-  if (!changed) return;
+export function recordForSummary(name: string, resource: pulumi.CustomResource): void {
+  const outputs = resource as unknown as Record<string, pulumi.Output<unknown> | undefined>;
+  const changed = outputs[AMOUNTS_OUTPUT];
+  const current = outputs[STATE_AMOUNTS_OUTPUT];
+  if (!changed || !current) return;
   shares.push(
-    changed.apply((amounts): Share | pulumi.Output<Share> => {
+    firstKnown(changed, current).apply((amounts): Share => {
       if (isAmounts(amounts)) return { amounts };
-      if ((amounts as { missing?: boolean } | undefined)?.missing === true) return { missing: name };
-      return pulumi
-        .all([monthlyPrice, currency])
-        .apply(([price, code]): Share =>
-          typeof price === "number" && typeof code === "string"
-            ? { amounts: { monthlyBefore: price, monthlyAfter: price, currency: code } }
-            : { missing: name },
-        );
-    }) as pulumi.Output<Share>,
+      return { missing: name };
+    }),
   );
 }
 
@@ -56,13 +61,17 @@ function format(value: number, currency: string): string {
 }
 
 /**
- * One line with the monthly total of every Subscription of the program, before → after the change set, for the
- * reviewer of a preview: `export const monthlyTotal = billingSummary();` shows it among the stack outputs of
- * `pulumi preview` (and `--json`), and logs it as a warning on the stack when it changes.
+ * The monthly total of every Subscription of the program at OVH's list prices (excluding tax), for the reviewer of
+ * a preview: `export const monthlyTotal = billingSummary();` is a stack output, so `pulumi preview` shows it
+ * changing (`~ monthlyTotal: "… 294.00 € per month" => "… 359.80 € per month"`, also in `--json`), and a preview
+ * that changes it logs one warning on the stack with before → after and the difference.
  *
- * Counted: every Subscription this program declares, at OVH's list prices (excluding tax). Not counted, and said
- * so: subscriptions OVH gives no price for, tenants (OVH prices them only in a cart), and subscriptions removed
- * from the program (their cancellation is the preview's delete step).
+ * The output holds the total AFTER the change only: it must be the same in the preview and in the `up` that
+ * applies it, or an update plan (`pulumi up --plan`) would refuse the run.
+ *
+ * Counted: every Subscription this program declares. Not counted, and said so: subscriptions OVH gives no price
+ * for, tenants (OVH prices them only in a cart), and subscriptions removed from the program (their cancellation
+ * is the preview's delete step).
  */
 export function billingSummary(): pulumi.Output<string> {
   return pulumi.all(shares).apply((all) => {
@@ -78,17 +87,21 @@ export function billingSummary(): pulumi.Output<string> {
       sum.after += share.amounts.monthlyAfter;
       byCurrency.set(share.amounts.currency, sum);
     }
-    const totals = [...byCurrency].map(([currency, { before, after }]) => {
-      const delta = after - before;
-      const sign = delta > 0 ? "+" : delta < 0 ? "-" : "±";
-      return `${format(before, currency)} → ${format(after, currency)} per month (${sign}${format(Math.abs(delta), currency)})`;
-    });
-    const line =
-      `Subscriptions, monthly at OVH list prices excluding tax: ${totals.length > 0 ? totals.join("; ") : "nothing priced"}` +
+    const rest =
       (missing.length > 0 ? `; not counted (OVH gives no price): ${missing.join(", ")}` : "") +
       "; tenants and removed subscriptions are not in this total";
-    if (byCurrency.size > 0 && [...byCurrency.values()].some((t) => Math.abs(t.after - t.before) >= 0.005))
-      void pulumi.log.warn(`Billing total: ${line}`);
-    return line;
+    const after = [...byCurrency].map(([currency, t]) => `${format(t.after, currency)} per month`);
+    const changes = [...byCurrency].filter(([, t]) => Math.abs(t.after - t.before) >= 0.005);
+    if (pulumi.runtime.isDryRun() && changes.length > 0) {
+      const text = [...byCurrency].map(([currency, { before, after: now }]) => {
+        const delta = now - before;
+        const sign = delta > 0 ? "+" : delta < 0 ? "-" : "±";
+        return `${format(before, currency)} → ${format(now, currency)} per month (${sign}${format(Math.abs(delta), currency)})`;
+      });
+      void pulumi.log.warn(
+        `Billing total: Subscriptions, monthly at OVH list prices excluding tax: ${text.join("; ")}${rest}`,
+      );
+    }
+    return `Subscriptions, monthly at OVH list prices excluding tax: ${after.length > 0 ? after.join("; ") : "nothing priced"}${rest}`;
   });
 }

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MODULE, providers } from "./dynamicProvider";
 import { BILLING_OUTPUT, logBillingNotes } from "./billingNotes";
-import { AMOUNTS_OUTPUT, recordForSummary } from "./billingSummary";
+import { AMOUNTS_OUTPUT, recordForSummary, STATE_AMOUNTS_OUTPUT } from "./billingSummary";
 import { identityFromId, subscriptionIdOf } from "./identity";
 import { propsBag } from "./resourceOptions";
 
@@ -86,6 +86,7 @@ export class Subscription extends pulumi.dynamic.Resource {
           "parentSubscriptionId",
           BILLING_OUTPUT,
           AMOUNTS_OUTPUT,
+          STATE_AMOUNTS_OUTPUT,
         ],
         opts,
       ),
@@ -96,6 +97,6 @@ export class Subscription extends pulumi.dynamic.Resource {
     // Known in preview while this subscription is only updated: an add-on on it previews no false change.
     this.subscriptionId = identityFromId(this.id, this.subscriptionId, subscriptionIdOf);
     logBillingNotes(this);
-    recordForSummary(name, this, this.monthlyPrice, this.currency);
+    recordForSummary(name, this);
   }
 }

@@ -22,6 +22,11 @@ type Props = Record<string, unknown>;
 export const BILLING_KEY = "__billing";
 /** The checked-inputs key carrying the monthly amounts before/after the change (sdk/billingSummary.ts). */
 export const AMOUNTS_KEY = "__billingAmounts";
+/**
+ * The outputs key with a subscription's current monthly amount (before = after). Another key than check's: an
+ * update plan compares the outputs a preview announced with those `up` produces, and a key both carry must agree.
+ */
+export const STATE_AMOUNTS_KEY = "__monthlyAmounts";
 
 let configLookup: PulumiConfigLookup | undefined;
 
@@ -38,6 +43,22 @@ function userProps(props: Props): Props {
 function keepTimeouts(from: Props | undefined, into: Props): Props {
   const timeouts = from?.[TIMEOUTS_KEY];
   return timeouts === undefined ? into : { ...into, [TIMEOUTS_KEY]: timeouts };
+}
+
+/**
+ * A subscription's current monthly amounts, kept in its outputs: in a preview, an unchanged subscription's
+ * outputs are its state, so its share of billingSummary() is known without calling OVH (a changed one's comes
+ * from check, above).
+ */
+function withAmounts(kind: string, outs: Props): Props {
+  if (kind !== "Subscription") return outs;
+  const price = outs.monthlyPrice;
+  const currency = outs.currency;
+  const amounts =
+    typeof price === "number" && typeof currency === "string"
+      ? { monthlyBefore: price, monthlyAfter: price, currency }
+      : { missing: true };
+  return { ...outs, [STATE_AMOUNTS_KEY]: amounts };
 }
 
 export async function check(kind: string, olds: Props, news: Props) {
@@ -83,7 +104,7 @@ export async function create(kind: string, inputs: Props) {
   const ctx = resourceContext(configLookup, timeoutFor(inputs, "create"), hostLog);
   try {
     const result = await handlerFor(kind).create(userProps(inputs), ctx);
-    return { id: result.id, outs: keepTimeouts(inputs, result.outs) };
+    return { id: result.id, outs: keepTimeouts(inputs, withAmounts(kind, result.outs as Props)) };
   } catch (error) {
     throw asPartialFailure(error, inputs);
   }
@@ -109,7 +130,7 @@ export async function read(kind: string, id: string, props: Props | undefined) {
   if (result.id === undefined) return { id: undefined, props: {} };
   return {
     id: result.id,
-    props: keepTimeouts(props, result.props ?? {}),
+    props: keepTimeouts(props, withAmounts(kind, (result.props ?? {}) as Props)),
     inputs: result.inputs === undefined ? undefined : keepTimeouts(props, result.inputs),
   };
 }
@@ -118,7 +139,7 @@ export async function update(kind: string, id: string, olds: Props, news: Props)
   const ctx = resourceContext(configLookup, timeoutFor(news, "update"), hostLog);
   try {
     const outs = await handlerFor(kind).update(id, userProps(olds), userProps(news), ctx);
-    return { outs: keepTimeouts(news, outs) };
+    return { outs: keepTimeouts(news, withAmounts(kind, outs as unknown as Props)) };
   } catch (error) {
     throw asPartialFailure(error, news);
   }

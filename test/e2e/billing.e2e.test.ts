@@ -161,6 +161,11 @@ describe("billing safety in preview (examples/estate, real Pulumi CLI)", () => {
       /new subscription of 4 seats of "Microsoft 365 Business Premium": \+\d+\.\d\d €\/month/,
     );
     expect(all).toMatch(/decreases and cancellation allowed within 7 days after the order/);
+    // The total counts the unchanged subscription from its state: 30 × 9.80 + 3 × 5.60 + 4 × 11.70.
+    const total = events.events
+      .map((e) => e.diagnosticEvent?.message ?? "")
+      .filter((m) => m.includes("Billing total:"));
+    expect(total.join("\n")).toMatch(/294\.00 € → 357\.60 € per month \(\+63\.60 €\)/);
     expect(await control.mutatingCallLines()).toEqual([]);
 
     await writeFile(

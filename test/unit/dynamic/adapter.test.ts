@@ -87,7 +87,11 @@ describe("dynamic provider adapter", () => {
       __timeouts: { create: 5000 },
     });
     expect(calls[0]?.args).toEqual([{ q: 1 }, 5000]);
-    expect(result).toEqual({ id: "t/42", outs: { subscriptionId: 42, __timeouts: { create: 5000 } } });
+    expect(result).toEqual({
+      id: "t/42",
+      // A subscription's outputs also carry its monthly amounts for billingSummary() (none priced here).
+      outs: { subscriptionId: 42, __timeouts: { create: 5000 }, __monthlyAmounts: { missing: true } },
+    });
   });
 
   it("turns an unconfirmed order into a partial create that keeps __provider", async () => {
