@@ -146,7 +146,7 @@ export async function seatPriceOf(ctx: ResourceContext, licenceName: string): Pr
     pending = price.getCsp2LicensePrice(ctx.ovh, priceName).then(
       (answer) => ({ value: answer.value, currency: answer.currencyCode }),
       (error: unknown) => {
-        if (error instanceof OvhApiError && (error.isGone || error.status === 400)) return undefined;
+        if (error instanceof OvhApiError && (error.isGone || error.isInvalidRequest)) return undefined;
         cache?.delete(priceName);
         throw error;
       },

@@ -637,9 +637,7 @@ async function refresh(ctx: ResourceContext, inputs: DomainAutoConfigInputs): Pr
 // Legacy configureDomain
 
 function isRouteGone(error: unknown): boolean {
-  return (
-    error instanceof OvhApiError && (error.status === 404 || error.status === 405 || error.status === 501)
-  );
+  return error instanceof OvhApiError && error.isUnsupportedCall;
 }
 
 async function callConfigureDomain(

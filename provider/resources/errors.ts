@@ -13,11 +13,11 @@ export function inContext(action: string, error: unknown, hint?: string): Error 
 
 function defaultHint(error: unknown): string | undefined {
   if (error instanceof OvhApiError) {
-    if (error.status === 401 || error.status === 403)
+    if (error.isAccessRefused)
       return "Check the OVH credentials and that the consumer key's access rules (or the OAuth2 client's IAM policy) allow this call.";
-    if (error.status === 429)
-      return "OVH is rate limiting this account: lower ovh:apiRateLimit and retry later.";
-    if (error.status >= 500)
+    if (error.isRateLimited)
+      return "OVH is rate limiting this account: set ovh:apiRateLimit (requests per second, e.g. 1) or lower ovh:apiMaxConcurrency, and retry later.";
+    if (error.isServerFailure)
       return "OVH failed on its side: retry later; quote the X-Ovh-QueryID to OVH support if it persists.";
   }
   if (error instanceof OvhNetworkError && error.mayHaveReachedServer)

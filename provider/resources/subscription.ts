@@ -862,9 +862,9 @@ function message(error: unknown): string {
 }
 
 function refusalHint(error: unknown): string | undefined {
-  if (error instanceof OvhApiError && error.status === 409)
+  if (error instanceof OvhApiError && error.isConflict)
     return "OVH refused because something is in progress (a pending task on the tenant or the parent subscription): wait for it to end, then run `pulumi up` again.";
-  if (error instanceof OvhApiError && error.status === 400)
+  if (error instanceof OvhApiError && error.isInvalidRequest)
     return "Fix the declaration as OVH's message says (licence, quantity, limit), then run `pulumi up` again.";
   return undefined;
 }
@@ -1605,7 +1605,7 @@ async function afterFailedCancel(
   error: unknown,
 ): Promise<OfficeTask | "gone"> {
   const label = what(tenant, subscriptionId);
-  const conflict = error instanceof OvhApiError && error.status === 409;
+  const conflict = error instanceof OvhApiError && error.isConflict;
   const ambiguous = !provesNotExecuted(error);
   if (!conflict && !ambiguous) throw inContext(`Cancelling ${label}`, error);
   const live = await readLive(ctx, tenant, subscriptionId);

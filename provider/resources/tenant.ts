@@ -819,7 +819,7 @@ async function putTenant(
     throw inContext(
       `Updating ${Object.keys(changes).join(", ")} of tenant ${serviceName}`,
       error,
-      error instanceof OvhApiError && error.status === 400
+      error instanceof OvhApiError && error.isInvalidRequest
         ? "Fix the value OVH refused and run `pulumi up` again."
         : undefined,
     );
@@ -876,7 +876,7 @@ async function setAdministratorPassword(
   } catch (error) {
     if (
       error instanceof OvhApiError &&
-      error.status === 404 &&
+      error.isUnsupportedCall &&
       /invalid \(or empty\) url/i.test(error.ovhMessage)
     ) {
       throw new Error(

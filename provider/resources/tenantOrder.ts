@@ -490,7 +490,7 @@ export async function payIfNeeded(ctx: ResourceContext, orderId: number): Promis
     }
   } catch (error) {
     // Someone (OVH's automatic payment) was quicker: the order is paid, which is what we want.
-    if (error instanceof OvhApiError && error.status === 409) return;
+    if (error instanceof OvhApiError && error.isConflict) return;
     throw error;
   }
   throw new OrderNotCompletedError(
@@ -513,10 +513,10 @@ export async function waitForDelivery(ctx: ResourceContext, orderId: number): Pr
       try {
         return await order.getOrderStatus(ctx.ovh, orderId);
       } catch (error) {
-        if (error instanceof OvhApiError && error.status === 404) return "deleted";
+        if (error instanceof OvhApiError && error.isGone) return "deleted";
         // A transient failure to look is not a failed order: look again at the next tick.
         if (error instanceof OvhNetworkError) return "unreachable";
-        if (error instanceof OvhApiError && (error.status >= 500 || error.status === 429))
+        if (error instanceof OvhApiError && (error.isServerFailure || error.isRateLimited))
           return "unreachable";
         throw error;
       }
