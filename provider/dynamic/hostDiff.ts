@@ -15,20 +15,12 @@
  * diff to that very response. Nothing else of the host is touched; when the host forwards the detail itself one
  * day, this becomes a no-op (the detail is only added when the response carries none).
  */
-import type { DetailedDiff, PropertyDiffKind } from "../native/rpc";
+import type { DetailedDiff } from "../native/rpc";
+import { writeDetailedDiff } from "../runtime/detailedDiff";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- generated protobuf modules without types */
 const PATCHED = Symbol.for("pulumi-ovh-office365-reseller.diffDetail");
 let pending: DetailedDiff | undefined;
-
-const KIND_TO_PROTO: Record<PropertyDiffKind, string> = {
-  add: "ADD",
-  "add-replace": "ADD_REPLACE",
-  delete: "DELETE",
-  "delete-replace": "DELETE_REPLACE",
-  update: "UPDATE",
-  "update-replace": "UPDATE_REPLACE",
-};
 
 function patch(provproto: any): void {
   const proto = provproto?.DiffResponse?.prototype;
@@ -39,17 +31,8 @@ function patch(provproto: any): void {
     const result = original.call(this, value);
     const detail = pending;
     pending = undefined;
-    if (detail && this.getDiffsList().length === 0 && !this.getHasdetaileddiff()) {
-      this.setDiffsList(detail.diffs);
-      this.setHasdetaileddiff(true);
-      const map = this.getDetaileddiffMap();
-      for (const [property, kind] of Object.entries(detail.detailedDiff)) {
-        const diff = new provproto.PropertyDiff();
-        diff.setKind(provproto.PropertyDiff.Kind[KIND_TO_PROTO[kind]]);
-        diff.setInputdiff(false);
-        map.set(property, diff);
-      }
-    }
+    if (detail && this.getDiffsList().length === 0 && !this.getHasdetaileddiff())
+      writeDetailedDiff(provproto, this, detail);
     return result;
   };
 }

@@ -26,6 +26,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import path from "node:path";
 import type { ConfigureArgs } from "./config";
 import type { Props } from "./secrets";
+import { writeDetailedDiff } from "../runtime/detailedDiff";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- generated protobuf/grpc modules without types */
 const provproto: any = require("@pulumi/pulumi/proto/provider_pb");
@@ -99,31 +100,14 @@ export interface RpcHooks {
   previewUpdate(urn: string, olds: Props, news: Props): Props;
 }
 
-const KIND_TO_PROTO: Record<PropertyDiffKind, string> = {
-  add: "ADD",
-  "add-replace": "ADD_REPLACE",
-  delete: "DELETE",
-  "delete-replace": "DELETE_REPLACE",
-  update: "UPDATE",
-  "update-replace": "UPDATE_REPLACE",
-};
-
 /** Builds the gRPC DiffResponse of a {@link DetailedDiff}. */
 export function diffResponse(result: DetailedDiff): unknown {
   const resp = new provproto.DiffResponse();
   const changes = provproto.DiffResponse.DiffChanges;
   resp.setChanges(result.changes ? changes.DIFF_SOME : changes.DIFF_NONE);
   resp.setReplacesList(result.replaces);
-  resp.setDiffsList(result.diffs);
   resp.setDeletebeforereplace(result.deleteBeforeReplace);
-  resp.setHasdetaileddiff(true);
-  const map = resp.getDetaileddiffMap();
-  for (const [property, kind] of Object.entries(result.detailedDiff)) {
-    const diff = new provproto.PropertyDiff();
-    diff.setKind(provproto.PropertyDiff.Kind[KIND_TO_PROTO[kind]]);
-    diff.setInputdiff(false);
-    map.set(property, diff);
-  }
+  writeDetailedDiff(provproto, resp, result);
   return resp;
 }
 
