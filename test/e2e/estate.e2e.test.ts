@@ -13,6 +13,7 @@ import {
   locatePulumiCli,
   openStack,
   repoRoot,
+  sandboxEnvironment,
   stageProgram,
   type OfflineWorkspace,
 } from "./harness";
@@ -49,14 +50,7 @@ beforeAll(async () => {
   sandbox = await startSandbox({ seed: "default", taskDelayMs: 200, orderDelayMs: 400 });
   control = new SandboxControl(sandbox.controlUrl);
   workspace = await createOfflineWorkspace(cli, {
-    env: {
-      OVH_ENDPOINT: sandbox.url,
-      OVH_APPLICATION_KEY: sandbox.applicationKey,
-      OVH_APPLICATION_SECRET: sandbox.applicationSecret,
-      OVH_CONSUMER_KEY: sandbox.consumerKey,
-      OVH_API_RATE_LIMIT: "0",
-      OVH_OFFICE_POLL_FIRST_DELAY_MS: "100",
-    },
+    env: sandboxEnvironment(sandbox),
   });
   const programDir = await stageProgram(workspace, path.join(repoRoot, "examples", "estate"));
   estateFile = path.join(workspace.dir, "estate.json");

@@ -10,6 +10,7 @@
  * - {@link EventCollector} records engine events and summarises per-resource operations.
  */
 import { spawn } from "node:child_process";
+import type { RunningSandbox } from "../../sandbox";
 import { existsSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -132,6 +133,23 @@ export function runScriptShowingProgress(
       resolve({ stdout, stderr, error });
     });
   });
+}
+
+/**
+ * The `OVH_*` settings that point the provider at a sandbox started by a test: its credentials, no client-side
+ * rate limit, and fast polling of the sandbox's short tasks.
+ */
+export function sandboxEnvironment(
+  sandbox: Pick<RunningSandbox, "url" | "applicationKey" | "applicationSecret" | "consumerKey">,
+): Record<string, string> {
+  return {
+    OVH_ENDPOINT: sandbox.url,
+    OVH_APPLICATION_KEY: sandbox.applicationKey,
+    OVH_APPLICATION_SECRET: sandbox.applicationSecret,
+    OVH_CONSUMER_KEY: sandbox.consumerKey,
+    OVH_API_RATE_LIMIT: "0",
+    OVH_OFFICE_POLL_FIRST_DELAY_MS: "100",
+  };
 }
 
 /** An isolated, offline Pulumi environment in a temp dir. */
