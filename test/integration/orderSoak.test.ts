@@ -243,43 +243,78 @@ function resolveAsTheUserWould(held: Held, error: Error & { candidates?: readonl
   return true;
 }
 
+/** Counters every soak keeps about the runs it drives. */
+interface RunCounts {
+  operations: number;
+  failedAttempts: number;
+  unsettled: number;
+}
+
 /**
- * Runs one step for every resource until each succeeds, as successive `pulumi up`s would. Returns the number of
- * failed attempts. A DoubtfulProductError (the provider refusing to guess) is counted and left unresolved: with
- * distinct seat counts per resource it must never happen.
+ * Runs one step for every resource until each succeeds, as successive `pulumi up`s would: each run is a new
+ * process (new client, no claims), faults are on for the first runs only, the engine diffs every resource before
+ * stepping, and sandbox time moves on between runs so that what a run started finishes before the next.
  */
-async function converge(
-  step: (held: Held, ctx: TestContext) => Promise<"done" | "again">,
-  resources: Held[],
-  figures: Figures,
-): Promise<void> {
+async function runUntilSettled<R extends { readonly name: string }>(options: {
+  readonly resources: readonly R[];
+  readonly diffAll: () => void;
+  readonly step: (held: R, run: TestContext) => Promise<void>;
+  readonly onFailure?: (held: R, error: unknown) => void;
+  readonly advanceMs: number;
+  readonly counts: RunCounts;
+}): Promise<void> {
+  const { resources, counts } = options;
   const open = new Set(resources);
   for (let run = 1; run <= MAX_RUNS && open.size > 0; run += 1) {
     transport.on = run <= FAULTY_RUNS;
     const ctx = newRun();
-    // The engine diffs every resource of the program before stepping.
-    for (const held of resources)
-      if (held.id && held.outs) handler.diff(held.id, held.outs, inputsOf(held.outs.tenant, held));
+    options.diffAll();
     for (const held of [...open]) {
-      figures.operations += 1;
-      const outcome = await step(held, ctx).catch((error: unknown) => {
-        figures.failedAttempts += 1;
-        if (error instanceof Error && error.name === "DoubtfulProductError") {
-          figures.doubtStops += 1;
-          if (resolveAsTheUserWould(held, error)) figures.userResolutions += 1;
-        }
+      counts.operations += 1;
+      try {
+        await options.step(held, ctx);
+        open.delete(held);
+      } catch (error) {
+        counts.failedAttempts += 1;
+        options.onFailure?.(held, error);
         if (process.env.SOAK_VERBOSE)
           console.log(
             `run ${run} ${held.name}: ${error instanceof Error ? error.message.slice(0, 400) : String(error)}`,
           );
-        return "again" as const;
-      });
-      if (outcome === "done") open.delete(held);
+      }
     }
     transport.on = false;
-    await env.control.advanceTime(5_000); // tasks and orders started in this run finish before the next
+    await env.control.advanceTime(options.advanceMs);
   }
-  figures.unsettled += open.size;
+  counts.unsettled += open.size;
+}
+
+/**
+ * The subscription soak's runs: a DoubtfulProductError (the provider refusing to guess) is counted and settled
+ * the way its message tells the user to.
+ */
+function converge(
+  step: (held: Held, ctx: TestContext) => Promise<void>,
+  resources: Held[],
+  figures: Figures,
+): Promise<void> {
+  return runUntilSettled({
+    resources,
+    // The engine diffs every resource of the program before stepping.
+    diffAll: () => {
+      for (const held of resources)
+        if (held.id && held.outs) handler.diff(held.id, held.outs, inputsOf(held.outs.tenant, held));
+    },
+    step,
+    onFailure: (held, error) => {
+      if (error instanceof Error && error.name === "DoubtfulProductError") {
+        figures.doubtStops += 1;
+        if (resolveAsTheUserWould(held, error)) figures.userResolutions += 1;
+      }
+    },
+    advanceMs: 5_000, // tasks and orders started in a run finish before the next
+    counts: figures,
+  });
 }
 
 async function checkHeld(tenant: string, resources: Held[], figures: Figures): Promise<void> {
@@ -329,7 +364,6 @@ test(`subscription fault soak: ${CYCLES} create / seat change / delete cycles, s
               : await handler.create(news, run.ctx);
           held.id = result.id;
           held.outs = result.outs;
-          return "done";
         } catch (error) {
           if (error instanceof PartialCreateError) {
             held.id = error.id;
@@ -349,7 +383,6 @@ test(`subscription fault soak: ${CYCLES} create / seat change / delete cycles, s
         const outs = held.outs as SubscriptionOutputs;
         try {
           held.outs = await handler.update(held.id as string, outs, inputsOf(tenant, held), run.ctx);
-          return "done";
         } catch (error) {
           if (error instanceof PartialCreateError) held.outs = error.properties as SubscriptionOutputs;
           throw error;
@@ -363,7 +396,6 @@ test(`subscription fault soak: ${CYCLES} create / seat change / delete cycles, s
     await converge(
       async (held, run) => {
         await handler.delete(held.id as string, held.outs as SubscriptionOutputs, run.ctx);
-        return "done";
       },
       resources,
       figures,
@@ -456,31 +488,17 @@ test(`tenant fault soak: ${TENANT_CYCLES} order / update / delete cycles of two 
       displayName: `Soak ${SEED}-${cycle} ${name}`,
       email: `soak-${SEED}-${cycle}-${name}@northwind.example`,
     }));
-    const converge = async (step: (held: HeldTenant, run: TestContext) => Promise<void>): Promise<void> => {
-      const open = new Set(resources);
-      for (let run = 1; run <= MAX_RUNS && open.size > 0; run += 1) {
-        transport.on = run <= FAULTY_RUNS;
-        const ctx = newRun();
-        for (const held of resources)
-          if (held.id && held.outs) tenantHandler.diff(held.id, held.outs, tenantInputs(held));
-        for (const held of [...open]) {
-          figures.operations += 1;
-          try {
-            await step(held, ctx);
-            open.delete(held);
-          } catch (error) {
-            figures.failedAttempts += 1;
-            if (process.env.SOAK_VERBOSE)
-              console.log(
-                `tenant run ${run} ${held.name}: ${error instanceof Error ? error.message.slice(0, 300) : String(error)}`,
-              );
-          }
-        }
-        transport.on = false;
-        await env.control.advanceTime(60_000); // orders are delivered and tenants leave "creating"
-      }
-      figures.unsettled += open.size;
-    };
+    const converge = (step: (held: HeldTenant, run: TestContext) => Promise<void>): Promise<void> =>
+      runUntilSettled({
+        resources,
+        diffAll: () => {
+          for (const held of resources)
+            if (held.id && held.outs) tenantHandler.diff(held.id, held.outs, tenantInputs(held));
+        },
+        step,
+        advanceMs: 60_000, // orders are delivered and tenants leave "creating"
+        counts: figures,
+      });
 
     await converge(async (held, run) => {
       const news = tenantInputs(held);

@@ -20,6 +20,7 @@ import {
   type RunningSandbox,
   type SandboxStartOptions,
 } from "../../sandbox";
+import type { FaultKind } from "../../sandbox/core/server";
 
 /** One entry of the sandbox call log (`GET /_sandbox/calls`). */
 export interface LoggedCall {
@@ -35,14 +36,8 @@ export interface LoggedCall {
   readonly fault?: string;
 }
 
-export type FaultKind =
-  | "latency"
-  | "status"
-  | "rateLimit"
-  | "reset"
-  | "commitThenReset"
-  | "commitThenStatus"
-  | "commitThenUnreadable";
+/** The sandbox's fault kinds, as its control API accepts them. */
+export type { FaultKind };
 
 export interface FaultSpec {
   /**
