@@ -36,8 +36,8 @@ import {
   claim,
   claimKeys,
   isClaimed,
-  mayHaveExecuted,
   pendingOrderMarker,
+  sendBilledCall,
   UnconfirmedOrderError,
 } from "./orderOnce";
 import { describeMissingLabels, planConfiguration, type ConfigurationValues } from "./orderConfiguration";
@@ -325,23 +325,23 @@ export async function placeOrder(ctx: ResourceContext, request: OrderRequest): P
 
 /** Sends the checkout of a filled cart and settles its outcome (see the module comment). */
 async function checkout(ctx: ResourceContext, record: OrderRecord): Promise<PlacedOrder> {
-  let placed: Order;
-  try {
-    placed = await order.checkoutCart(ctx.ovh, record.cartId, {
-      autoPayWithPreferredPaymentMethod: true,
-      waiveRetractationPeriod: record.waiveRetractationPeriod,
-    });
-  } catch (error) {
-    if (!mayHaveExecuted(error)) {
+  const sent = await sendBilledCall(
+    () =>
+      order.checkoutCart(ctx.ovh, record.cartId, {
+        autoPayWithPreferredPaymentMethod: true,
+        waiveRetractationPeriod: record.waiveRetractationPeriod,
+      }),
+    (error) => {
       const refused = inContext(
         `Checking out cart ${record.cartId} (plan ${record.planCode}) failed; nothing was ordered`,
         error,
         "Fix the cause (payment method, contracts, configuration) and run `pulumi up` again.",
       );
-      throw new CheckoutRefusedError(refused.message, { cause: error });
-    }
-    return confirmAmbiguousCheckout(ctx, record, error);
-  }
+      return new CheckoutRefusedError(refused.message, { cause: error });
+    },
+  );
+  if (sent.kind === "mayHaveActed") return confirmAmbiguousCheckout(ctx, record, sent.error);
+  const placed = sent.answer;
   if (typeof placed.orderId !== "number") {
     return confirmAmbiguousCheckout(ctx, record, new Error("OVH's checkout answer carries no orderId"));
   }
