@@ -254,7 +254,10 @@ async function startOn(
   const server = tls
     ? https.createServer({ cert: tls.cert, key: tls.key }, engine.listener)
     : http.createServer(engine.listener);
-  server.keepAliveTimeout = 5000;
+  // Idle connections outlive every common client's own idle timeout (Node's agent 5 s, undici 4 s), so the
+  // client always closes first: a server closing at the same moment a client reuses the socket is the
+  // classic "socket hang up" race. `stop` closes all connections, so this never delays a shutdown.
+  server.keepAliveTimeout = 65_000;
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
 

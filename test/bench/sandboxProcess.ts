@@ -77,7 +77,9 @@ export async function startBenchSandbox(settings: SandboxSettings): Promise<Benc
   const { readFileSync } = await import("node:fs");
   const https = await import("node:https");
   const ca = readFileSync(info.caCertPath);
-  const agent = new https.Agent({ ca, keepAlive: true });
+  // A new connection per control call: they are few, and a kept-alive socket reused just as the server
+  // drops it fails with "socket hang up" (it broke a CI run between two benchmark steps).
+  const agent = new https.Agent({ ca, keepAlive: false });
   const control = <T>(method: string, route: string, body?: unknown): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       const payload = body === undefined ? undefined : JSON.stringify(body);
