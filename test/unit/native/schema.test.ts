@@ -25,8 +25,8 @@ import {
   type TenantContactOutput,
   type TenantOutputs,
 } from "../../../provider/resources/tenant";
-import type { OrderRecord } from "../../../provider/resources/tenantOrder";
-import type { ManagedRecord, TakenOverRecord } from "../../../provider/resources/domainRecordPlan";
+import type { OrderRecord } from "../../../provider/resources/tenant/order";
+import type { ManagedRecord, TakenOverRecord } from "../../../provider/resources/domainAutoConfig/plan";
 import { FUNCTION_TOKENS } from "../../../provider/native/provider";
 import {
   kindOf,

@@ -3,8 +3,8 @@ import {
   type LiveRecord,
   type ManagedRecord,
   type Step,
-} from "../../../provider/resources/domainRecordPlan";
-import { microsoft365Records, type M365Service } from "../../../provider/resources/microsoft365Records";
+} from "../../../provider/resources/domainAutoConfig/plan";
+import { microsoft365Records, type M365Service } from "../../../provider/resources/domainAutoConfig/records";
 
 const desired = (
   services: M365Service[],

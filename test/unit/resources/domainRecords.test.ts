@@ -9,7 +9,7 @@ import {
   removeSpfInclude,
   spfHasMicrosoftInclude,
   unquoteTxt,
-} from "../../../provider/resources/microsoft365Records";
+} from "../../../provider/resources/domainAutoConfig/records";
 
 const base = {
   domain: "contoso.com",

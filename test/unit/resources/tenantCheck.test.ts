@@ -1,4 +1,4 @@
-import { chooseOffer } from "../../../provider/resources/tenantOrder";
+import { chooseOffer } from "../../../provider/resources/tenant/order";
 import { tenantHandler } from "../../../provider/resources/tenant";
 import { UNKNOWN } from "../../../provider/resources/unknown";
 import type { GenericProductDefinition } from "../../../provider/api/order";

@@ -7,7 +7,7 @@ import {
   planConfiguration,
   sourceForLabel,
   type ConfigurationValues,
-} from "../../../provider/resources/orderConfiguration";
+} from "../../../provider/resources/tenant/configuration";
 
 const req = (label: string, required = true): ConfigurationRequirements => ({
   label,

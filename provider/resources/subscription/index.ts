@@ -54,9 +54,9 @@
  * effect of adopting.
  */
 import { z } from "zod";
-import * as csp2 from "../api/csp2";
-import type { OfficeSubscription, OfficeTask } from "../api/csp2";
-import { OvhApiError, OvhNetworkError } from "../ovh/errors";
+import * as csp2 from "../../api/csp2";
+import type { OfficeSubscription, OfficeTask } from "../../api/csp2";
+import { OvhApiError, OvhNetworkError } from "../../ovh/errors";
 import {
   commitmentIfBoughtNow,
   commitmentOf,
@@ -64,10 +64,10 @@ import {
   describeSubscriptionChange,
   seatPriceOf,
   type Commitment,
-} from "./billing";
-import { orUnknown, unchangedSincePreviousRun, validateInputs } from "./check";
-import { inContext, PartialCreateError } from "./errors";
-import { lockKeys, withLocks } from "./keyedLock";
+} from "../billing";
+import { orUnknown, unchangedSincePreviousRun, validateInputs } from "../check";
+import { inContext, PartialCreateError } from "../errors";
+import { lockKeys, withLocks } from "../keyedLock";
 import {
   describeLicences,
   findLicenceById,
@@ -75,7 +75,7 @@ import {
   matchLicenceName,
   normaliseLicenceName,
   type Licence,
-} from "./licences";
+} from "../licences";
 import {
   describeDuration,
   DoubtfulProductError,
@@ -86,7 +86,7 @@ import {
   provesNotExecuted,
   sendBilledCall,
   UnconfirmedOrderError,
-} from "./orderOnce";
+} from "../orderOnce";
 import {
   claimSubscription,
   isClaimedSubscription,
@@ -97,8 +97,8 @@ import {
   type OrderEvidence,
   type OrderIntent,
   type OrderSnapshot,
-} from "./subscriptionOrders";
-import { TaskFailedError, waitForTask } from "./tasks";
+} from "./orders";
+import { TaskFailedError, waitForTask } from "../tasks";
 import type {
   BillingAmounts,
   CheckFailure,
@@ -107,8 +107,8 @@ import type {
   ReadResult,
   ResourceContext,
   ResourceHandler,
-} from "./types";
-import { isUnknown } from "./unknown";
+} from "../types";
+import { isUnknown } from "../unknown";
 
 // ---------------------------------------------------------------------------------------------------------
 // Inputs
@@ -247,7 +247,7 @@ export interface SubscriptionOutputs {
   readonly decreaseAllowedUntil?: string | null;
 }
 
-export { PENDING_ORDER_PREFIX } from "./orderOnce";
+export { PENDING_ORDER_PREFIX } from "../orderOnce";
 export const PENDING_STATUS = "orderPending";
 
 export function resourceId(tenant: string, subscriptionId: number): string {

@@ -4,16 +4,16 @@
  * top of `subscription.ts` and the general protocol in `orderOnce.ts`; this module holds the subscription-specific
  * mechanics (what a snapshot is, what counts as a candidate, its contradictions and its proof).
  */
-import * as csp2 from "../api/csp2";
-import type { OfficeSubscription, OfficeTask } from "../api/csp2";
-import { OvhApiError } from "../ovh/errors";
-import type { OvhRequester } from "../ovh/request";
-import type { Licence } from "./licences";
-import { lockKeys } from "./keyedLock";
-import { claim, claimKeys, decideProduct, isClaimed, type ProductCandidate } from "./orderOnce";
-import { pollUntilSettled, PollTimeoutError } from "./poller";
-import { TaskFailedError, waitForTask } from "./tasks";
-import type { ResourceContext } from "./types";
+import * as csp2 from "../../api/csp2";
+import type { OfficeSubscription, OfficeTask } from "../../api/csp2";
+import { OvhApiError } from "../../ovh/errors";
+import type { OvhRequester } from "../../ovh/request";
+import type { Licence } from "../licences";
+import { lockKeys } from "../keyedLock";
+import { claim, claimKeys, decideProduct, isClaimed, type ProductCandidate } from "../orderOnce";
+import { pollUntilSettled, PollTimeoutError } from "../poller";
+import { TaskFailedError, waitForTask } from "../tasks";
+import type { ResourceContext } from "../types";
 
 /** What is (or was) being ordered. */
 export interface OrderIntent {

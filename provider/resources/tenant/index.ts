@@ -4,7 +4,7 @@
  * Lifecycle
  * - create: either adopt an existing tenant (`existingServiceName`: nothing is ordered; the declared display
  *   name, contact and MPN ID are applied with one PUT when they differ), or order a new one through the order
- *   cart (`tenantOrder.ts`), wait for delivery and for the tenant to be `ok`.
+ *   cart (`order.ts`), wait for delivery and for the tenant to be `ok`.
  * - update: one `PUT /saas/csp2/{sn}` with the changed display name / contact fields / MPN ID; the
  *   administrator password through the legacy `changeAdministratorPassword` task; `deletionPolicy` is state only.
  * - delete: per `deletionPolicy`. `retain` (default) never touches the tenant: it is dropped from the state with
@@ -12,7 +12,7 @@
  * - read: the live tenant and its billing settings; `inputs` mirror the live display name, contact and MPN ID so
  *   portal edits show as drift, and an import by service name yields inputs that adopt (never order).
  *
- * No double order. The checkout is the billing point (see `tenantOrder.ts`). Whenever the outcome of an order
+ * No double order. The checkout is the billing point (see `order.ts`). Whenever the outcome of an order
  * is not settled when `create` ends (checkout answer lost and order not found, not paid, not delivered yet),
  * `create` throws a `PartialCreateError`: Pulumi records the resource with an id `pending-order:cart-<cartId>`
  * or `pending-order:<orderId>` and `pendingOrder` in its outputs, and the next `pulumi up` calls `update`,
@@ -29,17 +29,17 @@
  * another tenant than the current one.
  */
 import { z } from "zod";
-import * as csp2 from "../api/csp2";
-import type { OfficeTenant, OfficeTenantUpdate, ServiceInfos } from "../api/csp2";
-import * as order from "../api/order";
-import { OVH_SUBSIDIARIES } from "../api/order";
-import { OvhApiError } from "../ovh/errors";
-import { orUnknown, unchangedSincePreviousRun, validateInputs } from "./check";
-import { inContext, PartialCreateError } from "./errors";
-import { lockKeys, withLocks } from "./keyedLock";
-import type { ConfigurationValues } from "./orderConfiguration";
-import { claim, claimKeys, isPendingOrderMarker, pendingOrderMarker } from "./orderOnce";
-import { waitForTask } from "./tasks";
+import * as csp2 from "../../api/csp2";
+import type { OfficeTenant, OfficeTenantUpdate, ServiceInfos } from "../../api/csp2";
+import * as order from "../../api/order";
+import { OVH_SUBSIDIARIES } from "../../api/order";
+import { OvhApiError } from "../../ovh/errors";
+import { orUnknown, unchangedSincePreviousRun, validateInputs } from "../check";
+import { inContext, PartialCreateError } from "../errors";
+import { lockKeys, withLocks } from "../keyedLock";
+import type { ConfigurationValues } from "./configuration";
+import { claim, claimKeys, isPendingOrderMarker, pendingOrderMarker } from "../orderOnce";
+import { waitForTask } from "../tasks";
 import {
   CheckoutUnconfirmedError,
   findServiceName,
@@ -50,7 +50,7 @@ import {
   waitForTenantReady,
   type OrderRecord,
   type PlacedOrder,
-} from "./tenantOrder";
+} from "./order";
 import type {
   CheckFailure,
   CheckResult,
@@ -58,8 +58,8 @@ import type {
   DiffResult,
   ResourceContext,
   ResourceHandler,
-} from "./types";
-import { isUnknown } from "./unknown";
+} from "../types";
+import { isUnknown } from "../unknown";
 
 export const TENANT_RESOURCE_TYPE = "Office365ResellerTenant";
 export const ADMIN_PORTAL_URL = "https://admin.microsoft.com";

@@ -28,7 +28,7 @@ import {
   removeSpfInclude,
   type DesiredRecord,
   type RecordRole,
-} from "./microsoft365Records";
+} from "./records";
 
 /** A record as it is in the zone (target as OVH returns it, TTL 0 when OVH gives none). */
 export interface LiveRecord {

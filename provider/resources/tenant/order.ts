@@ -21,17 +21,17 @@
  * tenants that appeared on the account since the checkout (the list is taken right before it). Whichever answers
  * is used and named in the log; when both answer and disagree, nothing is guessed.
  */
-import * as order from "../api/order";
+import * as order from "../../api/order";
 import type {
   ConfigurationRequirements,
   GenericProductDefinition,
   GenericProductPricing,
   Order,
-} from "../api/order";
-import * as csp2 from "../api/csp2";
-import type { OfficeTenantWithIAM } from "../api/csp2";
-import { OvhApiError, OvhNetworkError } from "../ovh/errors";
-import { inContext } from "./errors";
+} from "../../api/order";
+import * as csp2 from "../../api/csp2";
+import type { OfficeTenantWithIAM } from "../../api/csp2";
+import { OvhApiError, OvhNetworkError } from "../../ovh/errors";
+import { inContext } from "../errors";
 import {
   claim,
   claimKeys,
@@ -39,11 +39,11 @@ import {
   pendingOrderMarker,
   sendBilledCall,
   UnconfirmedOrderError,
-} from "./orderOnce";
-import { describeMissingLabels, planConfiguration, type ConfigurationValues } from "./orderConfiguration";
-import { pollUntilSettled } from "./poller";
-import { DEFAULT_TASK_TIMEOUT_MS } from "./tasks";
-import type { ResourceContext } from "./types";
+} from "../orderOnce";
+import { describeMissingLabels, planConfiguration, type ConfigurationValues } from "./configuration";
+import { pollUntilSettled } from "../poller";
+import { DEFAULT_TASK_TIMEOUT_MS } from "../tasks";
+import type { ResourceContext } from "../types";
 
 /** What to order. */
 export interface OrderRequest {

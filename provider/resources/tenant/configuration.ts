@@ -16,7 +16,7 @@
  * `extraConfiguration` keys that match no discovered label are still sent as they are: the offer may accept
  * labels it does not list, and OVH's own answer is then the authority.
  */
-import type { ConfigurationRequirements } from "../api/order";
+import type { ConfigurationRequirements } from "../../api/order";
 
 /** The inputs a configuration label can be filled from (named as the user writes them). */
 export const CONFIGURATION_SOURCES = [

@@ -2,8 +2,8 @@
  * DomainAutoConfig: the DNS records Microsoft 365 needs (Exchange Online, Teams/Skype for Business, Intune,
  * domain verification) in an OVH-hosted DNS zone, with conflict detection, drift detection and exact removal.
  *
- * - What is written: `microsoft365Records.ts` (record set and value formats).
- * - What to change: `domainRecordPlan.ts` (adoption, conflicts, takeover, ownership rules).
+ * - What is written: `records.ts` (record set and value formats).
+ * - What to change: `plan.ts` (adoption, conflicts, takeover, ownership rules).
  * - This module: inputs, preconditions (zone at OVH, domain delegated to OVH DNS, tenant exists), the OVH calls
  *   and the Pulumi lifecycle. Resource id: `<tenant>/<domain>`.
  *
@@ -14,16 +14,16 @@
  * - Records adopted (identical ones that already existed) are left in place on destroy, and keep their TTL.
  */
 import { z } from "zod";
-import * as csp2 from "../api/csp2";
-import * as dnsZone from "../api/dnsZone";
-import * as domainApi from "../api/domain";
-import { OvhApiError } from "../ovh/errors";
-import { orUnknown, unchangedSincePreviousRun, validateInputs } from "./check";
-import { inContext, PartialCreateError } from "./errors";
-import { lockKeys, withLocks } from "./keyedLock";
-import { waitForTask } from "./tasks";
-import type { CheckFailure, CheckResult, DiffResult, ResourceContext, ResourceHandler } from "./types";
-import { isUnknown } from "./unknown";
+import * as csp2 from "../../api/csp2";
+import * as dnsZone from "../../api/dnsZone";
+import * as domainApi from "../../api/domain";
+import { OvhApiError } from "../../ovh/errors";
+import { orUnknown, unchangedSincePreviousRun, validateInputs } from "../check";
+import { inContext, PartialCreateError } from "../errors";
+import { lockKeys, withLocks } from "../keyedLock";
+import { waitForTask } from "../tasks";
+import type { CheckFailure, CheckResult, DiffResult, ResourceContext, ResourceHandler } from "../types";
+import { isUnknown } from "../unknown";
 import {
   absoluteHost,
   defaultExchangeMxTarget,
@@ -44,7 +44,7 @@ import {
   type DesiredRecord,
   type M365Service,
   type RecordRole,
-} from "./microsoft365Records";
+} from "./records";
 import {
   describeRecord,
   planRecordChanges,
@@ -54,7 +54,7 @@ import {
   type Plan,
   type Step,
   type TakenOverRecord,
-} from "./domainRecordPlan";
+} from "./plan";
 
 // ---------------------------------------------------------------------------------------------
 // Inputs and outputs
@@ -123,7 +123,7 @@ export interface DomainAutoConfigInputs {
   readonly takeOverConflicts: boolean;
 }
 
-export type { ManagedRecord, TakenOverRecord } from "./domainRecordPlan";
+export type { ManagedRecord, TakenOverRecord } from "./plan";
 
 export interface DomainAutoConfigOutputs extends DomainAutoConfigInputs {
   /** The records this resource manages, as last seen live. */
