@@ -113,7 +113,7 @@ export class OvhClient implements OvhRequester {
   private readonly transport: OvhTransport;
   private readonly ownsTransport: boolean;
   private readonly limiter: RequestLimiter;
-  private readonly serverClock: ServerClock | undefined;
+  private readonly serverClock: ServerClock;
   private readonly tokens: BearerTokenSource | undefined;
   private readonly logger: ((event: OvhRequestLogEvent) => void) | undefined;
   private readonly now: () => number;
@@ -157,17 +157,22 @@ export class OvhClient implements OvhRequester {
       ...(options.limiterClock ? { clock: options.limiterClock } : {}),
     });
     const auth = config.auth;
-    if (auth.kind === "v1") {
-      this.serverClock = new ServerClock(
-        () => this.request<unknown>({ method: "GET", path: "/auth/time", authenticated: false }),
-        this.now,
-      );
-    }
+    // v1 signatures need OVH's time; every mode may ask for it (serverNow) to judge OVH's date rules.
+    this.serverClock = new ServerClock(
+      () => this.request<unknown>({ method: "GET", path: "/auth/time", authenticated: false }),
+      this.now,
+    );
     if (auth.kind === "oauth2") {
       this.tokens = new OAuth2TokenCache(() => this.fetchToken(auth), this.now);
     } else if (auth.kind === "accessToken") {
       this.tokens = new StaticTokenSource(auth.accessToken);
     }
+  }
+
+  /** OVH's clock in milliseconds (one `GET /auth/time` per client, shared with v1 signing). */
+  async serverNow(): Promise<number> {
+    const offset = await this.serverClock.offset();
+    return this.now() + offset * 1000;
   }
 
   /** Sends one logical request (with retries) and resolves with the parsed JSON body, `null` when empty. */
@@ -241,7 +246,7 @@ export class OvhClient implements OvhRequester {
     if (!authenticated) return { headers: () => ({ ...base }) };
 
     if (auth.kind === "v1") {
-      const clock = this.serverClock as ServerClock;
+      const clock = this.serverClock;
       let offset: number;
       try {
         offset = await clock.offset();

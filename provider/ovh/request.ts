@@ -29,4 +29,9 @@ export interface OvhRequester {
    * Rejects with `OvhApiError` (OVH answered with an error) or `OvhNetworkError` (no usable answer).
    */
   request<T = unknown>(request: OvhRequest): Promise<T>;
+  /**
+   * OVH's clock, in milliseconds since the epoch (`GET /auth/time`, read once and kept as an offset). Date rules
+   * that OVH applies (commitment windows) are judged on its clock, not the machine's. Optional for fakes.
+   */
+  serverNow?(): Promise<number>;
 }

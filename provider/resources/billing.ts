@@ -66,6 +66,19 @@ function addMonths(from: Date, months: number): Date {
   return next;
 }
 
+/**
+ * Now, on OVH's clock: commitment windows are OVH's (and Microsoft's) to judge, and the sandbox's clock can be
+ * moved. Falls back to this machine's clock when OVH's time cannot be read (the calls that follow will say why).
+ */
+export async function ovhNow(ctx: ResourceContext): Promise<Date> {
+  if (!ctx.ovh.serverNow) return new Date();
+  try {
+    return new Date(await ctx.ovh.serverNow());
+  } catch {
+    return new Date();
+  }
+}
+
 /** The commitment of a subscription purchased at `purchase`, as of `now`; undefined for an unreadable date. */
 export function commitmentOf(
   purchase: string | null | undefined,

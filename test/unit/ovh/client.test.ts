@@ -46,6 +46,18 @@ afterEach(async () => {
 const noSleep = { sleep: async () => undefined, random: () => 0.5 };
 
 describe("OvhClient over the wire (v1)", () => {
+  it("tells OVH's time (serverNow) from the one /auth/time it also signs with", async () => {
+    const server = await fake((req, res) => {
+      if (req.url === "/1.0/auth/time") return sendJson(res, 200, SERVER_TIME);
+      return sendJson(res, 200, { ok: true });
+    });
+    const localMs = 1_700_000_000_000;
+    const client = createOvhClient(v1Config(server.baseUrl), { ...noSleep, now: () => localMs });
+    await client.request({ method: "GET", path: "/saas/csp2" });
+    expect(await client.serverNow()).toBe(SERVER_TIME * 1000);
+    expect(server.requests.filter((r) => r.url === "/1.0/auth/time")).toHaveLength(1);
+  });
+
   it("signs requests, fetches the server time once and reuses it across concurrent requests", async () => {
     const server = await fake((req, res) => {
       if (req.url === "/1.0/auth/time") return sendJson(res, 200, SERVER_TIME);

@@ -3,6 +3,7 @@ import {
   commitmentRules,
   describeSubscriptionChange,
   priceNameOf,
+  ovhNow,
 } from "../../../provider/resources/billing";
 
 const RULES = { cancellationWindowDays: 7, termMonths: 1 };
@@ -105,5 +106,29 @@ describe("prices and preview lines", () => {
     });
     expect(line.message).toMatch(/price unknown: OVH's price API gives no price/);
     expect(line.monthlyAfter).toBeNull();
+  });
+});
+
+describe("ovhNow: commitment windows are judged on OVH's clock", () => {
+  const ctxWith = (serverNow?: () => Promise<number>) => ({
+    ovh: {
+      request: () => Promise.reject(new Error("no call expected")),
+      ...(serverNow ? { serverNow } : {}),
+    },
+  });
+
+  it("uses OVH's time when the client can tell it", async () => {
+    const moved = Date.parse("2031-06-01T00:00:00Z");
+    expect((await ovhNow(ctxWith(async () => moved))).toISOString()).toBe("2031-06-01T00:00:00.000Z");
+  });
+
+  it("falls back to this machine's clock when OVH's time cannot be read, or the client cannot tell it", async () => {
+    const before = Date.now();
+    const failing = await ovhNow(ctxWith(() => Promise.reject(new Error("unreachable"))));
+    const plain = await ovhNow(ctxWith());
+    for (const now of [failing, plain]) {
+      expect(now.getTime()).toBeGreaterThanOrEqual(before);
+      expect(now.getTime()).toBeLessThanOrEqual(Date.now());
+    }
   });
 });
