@@ -1,0 +1,81 @@
+/**
+ * What must hold before DomainAutoConfig writes anything, checked with read-only calls: the tenant exists, OVH
+ * hosts the DNS zone, and the domain (when registered at OVH) is delegated to OVH's name servers; records in a
+ * zone nobody serves would be silently useless. Used by `check` (preview) and again by `create`.
+ */
+import * as csp2 from "../../api/csp2";
+import * as dnsZone from "../../api/dnsZone";
+import * as domainApi from "../../api/domain";
+import { OvhApiError } from "../../ovh/errors";
+import { inContext } from "../errors";
+import type { CheckFailure, ResourceContext } from "../types";
+import { where, type DomainAutoConfigInputs } from "./inputs";
+
+const NOT_OVH_DNS_HELP =
+  "Records written to an OVH zone are only served when the domain is delegated to OVH's name servers. " +
+  "Either switch the domain to OVH DNS (OVHcloud Control Panel → Domain names → DNS servers, or " +
+  "POST /domain/{domain}/nameServers/update with the zone's name servers) and make sure OVH hosts a DNS zone " +
+  "for it, or create the Microsoft 365 records at the DNS provider that serves the domain.";
+
+/** The call's answer, or undefined when OVH says the thing does not exist. */
+export async function gone<T>(call: Promise<T>): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (error) {
+    if (error instanceof OvhApiError && error.isGone) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The read-only checks made before writing: the tenant exists, OVH hosts the zone, and the domain (when
+ * registered at OVH) is delegated to OVH DNS. Three GETs, in parallel.
+ */
+export async function preconditionFailures(
+  ctx: ResourceContext,
+  inputs: DomainAutoConfigInputs,
+  options: { tenant: boolean } = { tenant: true },
+): Promise<CheckFailure[]> {
+  const failures: CheckFailure[] = [];
+  const zoneProperty = inputs.zone === inputs.domain ? "domain" : "zone";
+  const [tenant, zone, registered] = await Promise.all([
+    options.tenant ? gone(csp2.getTenant(ctx.ovh, inputs.tenant)) : Promise.resolve(true),
+    gone(dnsZone.getZone(ctx.ovh, inputs.zone)),
+    gone(domainApi.getDomain(ctx.ovh, inputs.zone)),
+  ]).catch((error: unknown) => {
+    throw inContext(`Checking the DNS of ${where(inputs)}`, error);
+  });
+  if (tenant === undefined)
+    failures.push({
+      property: "tenant",
+      reason: `tenant ${inputs.tenant} was not found in this OVH account (GET /saas/csp2/${inputs.tenant}: 404). Use a service name listed by GET /saas/csp2.`,
+    });
+  const external = registered !== undefined && registered.nameServerType === "external";
+  if (external) {
+    const servers = registered.nameServers.map((ns) => ns.nameServer).join(", ");
+    failures.push({
+      property: zoneProperty,
+      reason:
+        `the DNS of ${inputs.zone} is not at OVH: the domain is registered at OVH but delegated to external name servers (${servers})` +
+        (zone === undefined ? ` and OVH hosts no DNS zone named ${inputs.zone}` : "") +
+        `. ${NOT_OVH_DNS_HELP}`,
+    });
+  } else if (zone === undefined) {
+    failures.push({
+      property: zoneProperty,
+      reason:
+        `OVH hosts no DNS zone named ${inputs.zone} in this account (GET /domain/zone/${inputs.zone}: 404). ` +
+        (inputs.zone === inputs.domain ? "If the domain lives in a parent zone, set `zone`. " : "") +
+        NOT_OVH_DNS_HELP,
+    });
+  } else if (registered === undefined) {
+    ctx.log?.info(
+      `${inputs.zone} is not registered at OVH: make sure it is delegated to the zone's name servers (${zone.nameServers.join(", ")}).`,
+    );
+  } else if (registered.nameServerType !== "hosted" && registered.nameServerType !== "anycast") {
+    ctx.log?.warn(
+      `${inputs.zone} uses name server type "${registered.nameServerType}": make sure it is delegated to ${zone.nameServers.join(", ")}.`,
+    );
+  }
+  return failures;
+}
