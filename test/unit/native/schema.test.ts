@@ -25,7 +25,7 @@ import {
   type TenantContactOutput,
   type TenantOutputs,
 } from "../../../provider/resources/tenant";
-import type { OrderRecord } from "../../../provider/resources/tenant/order";
+import type { OrderRecord } from "../../../provider/resources/tenant/orderRecord";
 import type { ManagedRecord, TakenOverRecord } from "../../../provider/resources/domainAutoConfig/plan";
 import { FUNCTION_TOKENS } from "../../../provider/native/provider";
 import {

@@ -1,4 +1,4 @@
-import { chooseOffer } from "../../../provider/resources/tenant/order";
+import { chooseOffer } from "../../../provider/resources/tenant/offer";
 import { tenantHandler } from "../../../provider/resources/tenant";
 import { UNKNOWN } from "../../../provider/resources/unknown";
 import type { GenericProductDefinition } from "../../../provider/api/order";
