@@ -10,7 +10,7 @@ import {
   type SubscriptionOutputs,
 } from "../../../provider/resources/subscription";
 import { decideProduct } from "../../../provider/resources/orderOnce";
-import { describeCandidates, type OrderIntent } from "../../../provider/resources/subscription/orders";
+import { describeCandidates, type OrderIntent } from "../../../provider/resources/subscription/evidence";
 import type { ResourceContext } from "../../../provider/resources/types";
 import { UNKNOWN } from "../../../provider/resources/unknown";
 

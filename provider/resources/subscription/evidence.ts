@@ -1,8 +1,8 @@
 /**
- * Ordering a subscription exactly once: the snapshot taken before ordering, the order itself, and the "look"
- * that finds what an order produced (normally, or after OVH's answer was lost). The rules are explained at the
- * top of `subscription.ts` and the general protocol in `orderOnce.ts`; this module holds the subscription-specific
- * mechanics (what a snapshot is, what counts as a candidate, its contradictions and its proof).
+ * The evidence behind ordering a subscription exactly once: the snapshot taken before ordering, the order call
+ * itself, and the "look" that finds what an order produced (normally, or after OVH's answer was lost). The flow
+ * that uses them is in `order.ts`, the general protocol in `../orderOnce.ts`; this module holds the
+ * subscription-specific mechanics (what a snapshot is, what counts as a candidate, its contradictions and proof).
  */
 import * as csp2 from "../../api/csp2";
 import type { OfficeSubscription, OfficeTask } from "../../api/csp2";

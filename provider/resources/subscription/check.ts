@@ -1,0 +1,155 @@
+/**
+ * check: validates the declaration (inputs.ts), runs the live rules (rules.ts) when OVH may be called, and says
+ * what the change bills (a preview note) or which commitment rule it would break (a failure).
+ */
+import * as csp2 from "../../api/csp2";
+import {
+  commitmentIfBoughtNow,
+  commitmentOf,
+  day,
+  describeSubscriptionChange,
+  seatPriceOf,
+  type Commitment,
+} from "../billing";
+import { unchangedSincePreviousRun, validateInputs } from "../check";
+import type { Licence } from "../licences";
+import type { BillingAmounts, CheckFailure, CheckResult, ResourceContext } from "../types";
+import { isUnknown } from "../unknown";
+import { licenceProperty, sameName, SubscriptionInputsSchema, type SubscriptionInputs } from "./inputs";
+import { checkLive, type LiveCheck } from "./rules";
+
+export async function check(
+  raw: Record<string, unknown>,
+  ctx: ResourceContext | undefined,
+  oldInputs?: Record<string, unknown>,
+): Promise<CheckResult<SubscriptionInputs>> {
+  const validated = validateInputs(SubscriptionInputsSchema, raw);
+  if (!validated.inputs || !ctx) return validated;
+  const inputs = validated.inputs;
+  if (unchangedSincePreviousRun(SubscriptionInputsSchema, inputs, oldInputs)) return validated;
+  const previous = previousInputs(oldInputs);
+  const newObject = !previous || replacementKeys(previous, inputs).length > 0;
+  const live = await checkLive(ctx, inputs, {
+    newObject,
+    ...(previous && !newObject && typeof previous.quantity === "number"
+      ? { previousQuantity: previous.quantity }
+      : {}),
+  });
+  if (live.failures.length > 0) return { failures: live.failures };
+  const billing = await billingOf(ctx, inputs, previous, newObject, live);
+  if (billing.failures.length > 0) return { failures: billing.failures };
+  return {
+    ...validated,
+    ...(billing.notes.length > 0 ? { notes: billing.notes } : {}),
+    ...(billing.amounts ? { amounts: billing.amounts } : {}),
+  };
+}
+
+/**
+ * What the declared change bills (preview line), and the commitment rule it would break (a failure). Only for a
+ * change that bills or un-bills seats: a new subscription, or a seat change. Calls: the price (1 GET per licence
+ * and run); for a seat change, the subscription's purchase date (the tenant's subscriptions of that licence).
+ */
+async function billingOf(
+  ctx: ResourceContext,
+  inputs: SubscriptionInputs,
+  previous: SubscriptionInputs | undefined,
+  newObject: boolean,
+  live: LiveCheck,
+): Promise<{ notes: string[]; failures: CheckFailure[]; amounts?: BillingAmounts }> {
+  const none = { notes: [], failures: [] };
+  const licence = live.licence;
+  if (!licence || isUnknown(inputs.quantity) || (!newObject && isUnknown(inputs.tenant))) return none;
+  const adopting = inputs.existingSubscriptionId !== undefined;
+  if (newObject && adopting) return none; // adoption orders nothing; a seat difference shows as the next update
+  const before = !newObject && previous && typeof previous.quantity === "number" ? previous.quantity : 0;
+  const seat = await seatPriceOf(ctx, licence.name).catch(() => undefined);
+  if (!newObject && before === inputs.quantity) {
+    // Nothing billed changes (a state-only edit): the amounts still count in a change set's total.
+    const monthly = seat ? Math.round(seat.value * before * 100) / 100 : undefined;
+    return monthly === undefined
+      ? none
+      : {
+          ...none,
+          amounts: { monthlyBefore: monthly, monthlyAfter: monthly, currency: seat?.currency ?? "" },
+        };
+  }
+  const commitment = newObject
+    ? commitmentIfBoughtNow()
+    : await currentCommitment(ctx, inputs.tenant, licence, previous, before);
+  const change = describeSubscriptionChange({
+    licenceName: licence.name,
+    seatsBefore: before,
+    seatsAfter: inputs.quantity,
+    kind: newObject ? "new" : "seats",
+    price: seat,
+    commitment,
+  });
+  if (!newObject && inputs.quantity < before && commitment && !commitment.windowOpen)
+    return {
+      notes: [],
+      failures: [
+        {
+          property: "quantity",
+          reason: `decreasing "${licence.name}" from ${before} to ${inputs.quantity} seats is refused by Microsoft's commitment rules: the window for decreases after purchase or renewal closed on ${day(commitment.decreaseAllowedUntil)}, and the seats stay billed until ${day(commitment.periodEnd)}. Keep ${before} seats now and lower the quantity within ${day(commitment.periodEnd)} and the following window (the renewal's cancellation window)`,
+        },
+      ],
+    };
+  const amounts =
+    change.monthlyBefore !== null && change.monthlyAfter !== null && change.currency !== null
+      ? { monthlyBefore: change.monthlyBefore, monthlyAfter: change.monthlyAfter, currency: change.currency }
+      : undefined;
+  return { notes: [change.message], failures: [], ...(amounts ? { amounts } : {}) };
+}
+
+/**
+ * The commitment of the existing subscription a seat change applies to. check knows its previous inputs, not its
+ * id: the subscription is the adopted one, or the only one of the tenant with this licence (and parent) and the
+ * previous seat count. Undefined when that is not one subscription (the line then says the commitment is unknown).
+ */
+async function currentCommitment(
+  ctx: ResourceContext,
+  tenant: string,
+  licence: Licence,
+  previous: SubscriptionInputs | undefined,
+  before: number,
+): Promise<Commitment | undefined> {
+  try {
+    const adopted = previous?.existingSubscriptionId;
+    if (typeof adopted === "number")
+      return commitmentOf((await csp2.getSubscription(ctx.ovh, tenant, adopted)).creationDate);
+    const parent = previous?.parentSubscriptionId;
+    const ids =
+      typeof parent === "number"
+        ? await csp2.listAddonSubscriptionIds(ctx.ovh, tenant, parent)
+        : await csp2.listSubscriptions(ctx.ovh, tenant);
+    const subscriptions = await Promise.all(ids.map((id) => csp2.getSubscription(ctx.ovh, tenant, id)));
+    const matches = subscriptions.filter((s) => s.licenseId === licence.id && s.quantity === before);
+    return matches.length === 1 ? commitmentOf(matches[0]?.creationDate) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The previous inputs, when the resource already exists. */
+function previousInputs(olds: Record<string, unknown> | undefined): SubscriptionInputs | undefined {
+  if (!olds || olds.tenant === undefined) return undefined;
+  const parsed = SubscriptionInputsSchema.safeParse(
+    Object.fromEntries(Object.entries(olds).filter(([key]) => !key.startsWith("__"))),
+  );
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** Replacement-forcing differences between two declarations (inputs vs inputs). */
+export function replacementKeys(olds: SubscriptionInputs, news: SubscriptionInputs): string[] {
+  const keys: string[] = [];
+  if (olds.tenant !== news.tenant) keys.push("tenant");
+  const licenceSame =
+    news.licence !== undefined
+      ? olds.licence !== undefined && sameName(olds.licence, news.licence)
+      : olds.licenceId !== undefined && olds.licenceId === news.licenceId;
+  if (!licenceSame) keys.push(licenceProperty(news));
+  if (olds.parentSubscriptionId !== news.parentSubscriptionId) keys.push("parentSubscriptionId");
+  if (olds.existingSubscriptionId !== news.existingSubscriptionId) keys.push("existingSubscriptionId");
+  return keys;
+}
