@@ -18,11 +18,21 @@ interface Rec {
   ttl: number;
 }
 
+/**
+ * What the zone really holds: the sandbox's own state (over its control API), so the check is independent of
+ * the fidelity switches (nullFields answers `subDomain: null` through OVH's API) and adds no OVH call to the log.
+ */
 async function zoneRecords(env: TestSandbox, zone: string): Promise<Rec[]> {
-  const ids = await env.client.request<number[]>({ method: "GET", path: `/domain/zone/${zone}/record` });
-  return Promise.all(
-    ids.map((id) => env.client.request<Rec>({ method: "GET", path: `/domain/zone/${zone}/record/${id}` })),
-  );
+  const { state } = await env.control.state();
+  const slice = state["domain"] as { zones: Record<string, { records: Rec[] }> };
+  return structuredClone(slice.zones[zone]?.records ?? []);
+}
+
+/** `"GET /domain/zone/x/export"` lines of every OVH call since the last clear (the OAuth2 token request aside). */
+async function callLines(env: TestSandbox): Promise<string[]> {
+  return (await env.control.calls())
+    .filter((c) => !c.path.startsWith("/auth"))
+    .map((c) => `${c.method} ${c.path}`);
 }
 
 const line = (r: Pick<Rec, "fieldType" | "subDomain" | "target">) =>
@@ -92,16 +102,33 @@ describe("DomainAutoConfig on the sandbox", () => {
     let id: string;
     let seeded: string[];
 
-    it("create writes exactly the expected records and refreshes once", async () => {
+    it("create writes exactly the expected records and refreshes once, reading no record one by one", async () => {
       seeded = (await zoneRecords(env, "contoso-demo.fr")).map(line);
-      inputs = await checked(env, { tenant, domain: "contoso-demo.fr", verificationTxt: "MS=ms12345678" });
+      // One `pulumi up` process: a new client, so nothing is known from the tests above.
+      const run = env.newContext().ctx;
       await env.control.clearCalls();
-      ({ id, outs } = await handler.create(inputs, env.ctx));
+      const result = await handler.check(
+        { tenant, domain: "contoso-demo.fr", verificationTxt: "MS=ms12345678" },
+        run,
+      );
+      expect(result.failures).toEqual([]);
+      inputs = result.inputs!;
+      // check: tenant, zone, domain delegation, and the zone export (nothing on Microsoft's names)
+      expect((await callLines(env)).sort()).toEqual(
+        [
+          `GET /saas/csp2/${tenant}`,
+          "GET /domain/zone/contoso-demo.fr",
+          "GET /domain/contoso-demo.fr",
+          "GET /domain/zone/contoso-demo.fr/export",
+        ].sort(),
+      );
+      await env.control.clearCalls();
+      ({ id, outs } = await handler.create(inputs, run));
       expect(id).toBe(`${tenant}/contoso-demo.fr`);
-      // reads: tenant, zone, domain, one unfiltered record list, one GET per seeded record (small zone)
-      expect((await env.control.calls({ method: "GET" })).length).toBe(3 + 1 + seeded.length);
-      const writes = await env.control.mutatingCallLines();
-      expect(writes).toEqual([
+      // create: the preconditions were read by check in this run; a fresh export under the zone lock, the
+      // POSTs (their answers carry the records: no read-back) and one refresh
+      expect(await callLines(env)).toEqual([
+        "GET /domain/zone/contoso-demo.fr/export",
         ...Array(8).fill("POST /domain/zone/contoso-demo.fr/record"),
         "POST /domain/zone/contoso-demo.fr/refresh",
       ]);
@@ -127,6 +154,17 @@ describe("DomainAutoConfig on the sandbox", () => {
       expect(handler.diff(id, outs, inputs).changes).toBe(false);
     });
 
+    it("refresh of unchanged records costs the zone export and the id listing", async () => {
+      await env.control.clearCalls();
+      const read = await handler.read(id, outs, env.ctx);
+      expect((await callLines(env)).sort()).toEqual([
+        "GET /domain/zone/contoso-demo.fr/export",
+        "GET /domain/zone/contoso-demo.fr/record",
+      ]);
+      expect(read.props?.records).toEqual(outs.records);
+      expect(handler.diff(id, read.props!, inputs).changes).toBe(false);
+    });
+
     it("read detects an out-of-band deletion and edit; the diff reports drift; update repairs only that", async () => {
       const sip = outs.records.find((r) => r.role === "sip")!;
       const mx = outs.records.find((r) => r.role === "mx")!;
@@ -138,7 +176,14 @@ describe("DomainAutoConfig on the sandbox", () => {
       });
       await env.control.clearCalls();
       const read = await handler.read(id, outs, env.ctx);
-      expect(await env.control.mutatingCalls()).toEqual([]);
+      // the deleted record is missing from the id listing; only the edited one is read by id
+      expect((await callLines(env)).sort()).toEqual(
+        [
+          "GET /domain/zone/contoso-demo.fr/export",
+          "GET /domain/zone/contoso-demo.fr/record",
+          `GET /domain/zone/contoso-demo.fr/record/${mx.id}`,
+        ].sort(),
+      );
       expect(read.props?.records.some((r) => r.role === "sip")).toBe(false);
       expect(read.props?.records.find((r) => r.role === "mx")?.target).toBe("5 mx.elsewhere.example.");
       expect(handler.diff(id, read.props!, inputs)).toMatchObject({ changes: true, replaces: [] });
@@ -202,15 +247,25 @@ describe("DomainAutoConfig on the sandbox", () => {
       });
       await env.control.clearCalls();
       await handler.delete(id, outs, env.ctx);
-      // one GET (verify) and one DELETE per record, one refresh
-      expect(await env.control.calls()).toHaveLength(2 * outs.records.length + 1);
+      // export and id listing; the two apex TXT records of ours share their name and type with the new one, so
+      // they are read by id before deleting; then one DELETE per record and one refresh
+      const apexTxt = outs.records.filter((r) => r.fieldType === "TXT" && r.subDomain === "");
+      expect(apexTxt).toHaveLength(2);
+      expect((await env.control.calls({ method: "GET" })).map((c) => `GET ${c.path}`).sort()).toEqual(
+        [
+          "GET /domain/zone/contoso-demo.fr/export",
+          "GET /domain/zone/contoso-demo.fr/record",
+          ...apexTxt.map((r) => `GET /domain/zone/contoso-demo.fr/record/${r.id}`),
+        ].sort(),
+      );
+      expect(await env.control.calls()).toHaveLength(2 + apexTxt.length + outs.records.length + 1);
       const writes = await env.control.mutatingCallLines();
       expect(writes.filter((w) => w.startsWith("DELETE")).sort()).toEqual(
         outs.records.map((r) => `DELETE /domain/zone/contoso-demo.fr/record/${r.id}`).sort(),
       );
       expect(writes.filter((w) => w.endsWith("/refresh"))).toHaveLength(1);
       const live = (await zoneRecords(env, "contoso-demo.fr")).map(line);
-      expect(live.sort()).toEqual([...seeded, line(other)].sort());
+      expect(live.sort()).toEqual([...seeded, line({ ...other, subDomain: "" })].sort()); // apex, as sent
       await env.client.request({ method: "DELETE", path: `/domain/zone/contoso-demo.fr/record/${other.id}` });
     });
   });
@@ -266,6 +321,70 @@ describe("DomainAutoConfig on the sandbox", () => {
 
     await handler.delete(id, outs, env.ctx);
     expect((await zoneRecords(env, "fabrikam-demo.com")).map(line).sort()).toEqual(before);
+  });
+
+  it("with OVH's null fields (subDomain: null, ttl: null in every record answer): create, refresh, repair, delete", async () => {
+    const nulls = await startTestSandbox({ fidelity: { nullFields: true } });
+    try {
+      const t = (await seededTenants(nulls.control))["Contoso Ltd"] ?? "csp2-100001";
+      const zone = "contoso-demo.fr";
+      const valueLine = (r: Pick<Rec, "fieldType" | "target">) => `${r.fieldType} ${r.target}`;
+      const before = (await zoneRecords(nulls, zone)).map(valueLine).sort();
+      const answered = await nulls.client.request<Rec>({
+        method: "GET",
+        path: `/domain/zone/${zone}/record/${(await zoneRecords(nulls, zone))[0]!.id}`,
+      });
+      expect(answered).toMatchObject({ subDomain: null, ttl: null }); // the switch is on
+      const result = await handler.check(
+        { tenant: t, domain: zone, verificationTxt: "MS=ms12345678" },
+        nulls.ctx,
+      );
+      expect(result.failures).toEqual([]);
+      const inputs = result.inputs!;
+      const { id, outs } = await handler.create(inputs, nulls.ctx);
+      expect(outs.records.map((r) => `${r.role} ${r.subDomain} ${r.ttl}`)).toEqual([
+        "verification  3600",
+        "mx  3600",
+        "autodiscover autodiscover 3600",
+        "spf  3600",
+        "sip sip 3600",
+        "lyncdiscover lyncdiscover 3600",
+        "sipTls _sip._tls 3600",
+        "sipFederation _sipfederationtls._tcp 3600",
+      ]);
+      expect(handler.diff(id, outs, inputs).changes).toBe(false);
+      const read = await handler.read(id, outs, nulls.ctx);
+      expect(read.props?.records).toEqual(outs.records);
+
+      await nulls.control.clearCalls();
+      const same = await handler.update(id, outs, inputs, nulls.ctx);
+      expect(await nulls.control.mutatingCalls()).toEqual([]);
+      expect(same.records).toEqual(outs.records);
+
+      const sip = outs.records.find((r) => r.role === "sip")!;
+      await nulls.client.request({
+        method: "PUT",
+        path: `/domain/zone/${zone}/record/${sip.id}`,
+        body: { target: "sip.elsewhere.example." },
+      });
+      const drifted = await handler.read(id, outs, nulls.ctx);
+      expect(drifted.props?.records.find((r) => r.role === "sip")).toMatchObject({
+        subDomain: "sip",
+        target: "sip.elsewhere.example.",
+      });
+      expect(handler.diff(id, drifted.props!, inputs)).toMatchObject({ changes: true, replaces: [] });
+      await nulls.control.clearCalls();
+      const repaired = await handler.update(id, drifted.props!, inputs, nulls.ctx);
+      expect(await nulls.control.mutatingCallLines()).toEqual([
+        `PUT /domain/zone/${zone}/record/${sip.id}`,
+        `POST /domain/zone/${zone}/refresh`,
+      ]);
+
+      await handler.delete(id, repaired, nulls.ctx);
+      expect((await zoneRecords(nulls, zone)).map(valueLine).sort()).toEqual(before);
+    } finally {
+      await nulls.stop();
+    }
   });
 
   describe("method configureDomain", () => {

@@ -25,7 +25,7 @@ import {
   unquoteTxt,
   type RecordRole,
 } from "./records";
-import { bare, createRecord, deleteRecord, refreshQuietly } from "./zone";
+import { bare, createRecord, deleteRecord, refreshQuietly } from "./writes";
 
 export interface Applied {
   records: ManagedRecord[];

@@ -12,7 +12,8 @@ import type { ResourceContext } from "../types";
 import { where, type DomainAutoConfigInputs, type DomainAutoConfigOutputs } from "./inputs";
 import { describeRecord, type LiveRecord, type ManagedRecord } from "./plan";
 import { fulfils, LEGACY_SERVICE_NAMES, sameTarget, type DesiredRecord, type M365Service } from "./records";
-import { createRecord, deleteRecord, queriesFor, refresh, scanRecords } from "./zone";
+import { createRecord, deleteRecord, refresh } from "./writes";
+import { queriesFor, scanRecords } from "./zone";
 
 function isRouteGone(error: unknown): boolean {
   return error instanceof OvhApiError && error.isUnsupportedCall;

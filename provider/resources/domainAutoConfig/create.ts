@@ -20,7 +20,8 @@ import {
 import { conflictsMessage, failuresError, summary } from "./messages";
 import { planRecordChanges } from "./plan";
 import { preconditionFailures } from "./preconditions";
-import { queriesFor, refresh, scanRecords } from "./zone";
+import { refresh } from "./writes";
+import { queriesFor, scanRecords } from "./zone";
 
 export async function create(
   raw: DomainAutoConfigInputs,

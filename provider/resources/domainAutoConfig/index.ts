@@ -8,7 +8,8 @@
  * - `plan.ts`: what to change (adoption, conflicts, takeover, ownership rules; pure).
  * - `check.ts`, `diff.ts`, `create.ts`, `read.ts`, `update.ts`, `remove.ts`: one lifecycle step each.
  * - `preconditions.ts`: tenant exists, zone at OVH, domain delegated to OVH DNS.
- * - `zone.ts`: the OVH record calls (read, create, delete, refresh); `apply.ts`: runs a plan with them.
+ * - `zone.ts`: reading records (with `zoneExport.ts`, the whole zone in one call); `writes.ts`: create, delete,
+ *   refresh; `apply.ts`: runs a plan with them.
  * - `configureDomain.ts`: the legacy one-call method; `importById.ts`: `pulumi import`; `messages.ts`: texts.
  *
  * Limits (documented for the README):
@@ -16,6 +17,9 @@
  *   the values, so `exchangeMxTarget` and `ttl` are not applied and `takeOverConflicts` is refused.
  * - A domain registered elsewhere than OVH cannot be checked for delegation (only an NS lookup would tell).
  * - Records adopted (identical ones that already existed) are left in place on destroy, and keep their TTL.
+ * - Refresh and delete match our records to the zone export by name, type and value (the export has no ids):
+ *   a record of ours moved to another name while an identical one was added on its old name goes unnoticed
+ *   (and is the one deleted on destroy). Every other deletion or edit is seen (`zone.ts`).
  */
 import type { ResourceHandler } from "../types";
 import { check } from "./check";

@@ -2,11 +2,17 @@
  * What must hold before DomainAutoConfig writes anything, checked with read-only calls: the tenant exists, OVH
  * hosts the DNS zone, and the domain (when registered at OVH) is delegated to OVH's name servers; records in a
  * zone nobody serves would be silently useless. Used by `check` (preview) and again by `create`.
+ *
+ * The answers found are kept per OVH client, i.e. for one Pulumi run (the adapters build one client per
+ * process), like the licence catalogue: `pulumi up` runs check then create in one process, and these facts do
+ * not change within seconds. "Not found" answers and failures are never kept, so a refusal is always re-checked.
+ * A separate `pulumi preview` is another process: create then checks afresh.
  */
 import * as csp2 from "../../api/csp2";
 import * as dnsZone from "../../api/dnsZone";
 import * as domainApi from "../../api/domain";
 import { OvhApiError } from "../../ovh/errors";
+import type { OvhRequester } from "../../ovh/request";
 import { inContext } from "../errors";
 import type { CheckFailure, ResourceContext } from "../types";
 import { where, type DomainAutoConfigInputs } from "./inputs";
@@ -27,9 +33,33 @@ export async function gone<T>(call: Promise<T>): Promise<T | undefined> {
   }
 }
 
+const found = new WeakMap<OvhRequester, Map<string, Promise<unknown>>>();
+
+/** `load()`'s answer, asked once per OVH client while it is found; not-found answers and failures are not kept. */
+function onceFound<T>(
+  ctx: ResourceContext,
+  key: string,
+  load: () => Promise<T | undefined>,
+): Promise<T | undefined> {
+  let cache = found.get(ctx.ovh);
+  if (!cache) {
+    cache = new Map();
+    found.set(ctx.ovh, cache);
+  }
+  const known = cache.get(key) as Promise<T | undefined> | undefined;
+  if (known) return known;
+  const answer = load();
+  cache.set(key, answer);
+  const forget = () => {
+    if (cache.get(key) === answer) cache.delete(key);
+  };
+  answer.then((value) => (value === undefined ? forget() : undefined), forget);
+  return answer;
+}
+
 /**
  * The read-only checks made before writing: the tenant exists, OVH hosts the zone, and the domain (when
- * registered at OVH) is delegated to OVH DNS. Three GETs, in parallel.
+ * registered at OVH) is delegated to OVH DNS. Three GETs, in parallel, the first time in a run.
  */
 export async function preconditionFailures(
   ctx: ResourceContext,
@@ -39,9 +69,11 @@ export async function preconditionFailures(
   const failures: CheckFailure[] = [];
   const zoneProperty = inputs.zone === inputs.domain ? "domain" : "zone";
   const [tenant, zone, registered] = await Promise.all([
-    options.tenant ? gone(csp2.getTenant(ctx.ovh, inputs.tenant)) : Promise.resolve(true),
-    gone(dnsZone.getZone(ctx.ovh, inputs.zone)),
-    gone(domainApi.getDomain(ctx.ovh, inputs.zone)),
+    options.tenant
+      ? onceFound(ctx, `tenant ${inputs.tenant}`, () => gone(csp2.getTenant(ctx.ovh, inputs.tenant)))
+      : Promise.resolve(true),
+    onceFound(ctx, `zone ${inputs.zone}`, () => gone(dnsZone.getZone(ctx.ovh, inputs.zone))),
+    onceFound(ctx, `domain ${inputs.zone}`, () => gone(domainApi.getDomain(ctx.ovh, inputs.zone))),
   ]).catch((error: unknown) => {
     throw inContext(`Checking the DNS of ${where(inputs)}`, error);
   });

@@ -1,6 +1,7 @@
 /**
- * `read` (refresh): re-reads the records this resource manages, by id, and reports them as they are now, so a
- * record deleted or changed outside Pulumi shows up as drift in the next diff (which `pulumi up` repairs).
+ * `read` (refresh): re-reads the records this resource manages and reports them as they are now, so a record
+ * deleted or changed outside Pulumi shows up as drift in the next diff (which `pulumi up` repairs). The zone
+ * export and the id listing (2 calls) suffice while nothing changed; see `readManagedRecords`.
  * Without previous outputs (`pulumi import`), the import path infers the inputs from the zone instead.
  */
 import { inContext } from "../errors";
@@ -9,7 +10,7 @@ import { importById } from "./importById";
 import { inputsOf, type DomainAutoConfigInputs, type DomainAutoConfigOutputs } from "./inputs";
 import { describeRecord, type ManagedRecord } from "./plan";
 import { normaliseSubDomain } from "./records";
-import { getRecordOrGone } from "./zone";
+import { readManagedRecords } from "./zone";
 
 export async function read(
   id: string,
@@ -20,16 +21,14 @@ export async function read(
   const prev = olds as DomainAutoConfigOutputs;
   const zone = prev.zone ?? prev.domain;
   const records: ManagedRecord[] = [];
-  // One GET per managed record: cheaper than re-listing the names, and exact (ids are what we own).
-  const current = await Promise.all(
-    prev.records.map(async (m) => ({ m, live: await getRecordOrGone(ctx, zone, m.id) })),
-  ).catch((error: unknown) => {
+  const current = await readManagedRecords(ctx, zone, prev.records).catch((error: unknown) => {
     throw inContext(
       `Reading the Microsoft 365 records of domain ${prev.domain} (tenant ${prev.tenant})`,
       error,
     );
   });
-  for (const { m, live } of current) {
+  for (const m of prev.records) {
+    const live = current.get(m.id);
     if (!live) {
       ctx.log?.warn(
         `${describeRecord(m, zone)} (id ${m.id}) was deleted outside Pulumi; \`pulumi up\` recreates it.`,

@@ -9,7 +9,8 @@ import type { ResourceContext } from "../types";
 import { applyPlan, ApplyError, byId, type Applied } from "./apply";
 import type { DomainAutoConfigOutputs } from "./inputs";
 import { planRecordChanges } from "./plan";
-import { readOwnRecords, refresh } from "./zone";
+import { refresh } from "./writes";
+import { readOwnRecords } from "./zone";
 
 export async function remove(id: string, olds: DomainAutoConfigOutputs, ctx: ResourceContext): Promise<void> {
   const inputs = { ...olds, zone: olds.zone ?? olds.domain } as DomainAutoConfigOutputs;

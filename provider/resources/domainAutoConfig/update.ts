@@ -12,7 +12,8 @@ import { updateWithConfigureDomain } from "./configureDomain";
 import { desiredFor, where, type DomainAutoConfigInputs, type DomainAutoConfigOutputs } from "./inputs";
 import { conflictsMessage, summary } from "./messages";
 import { planRecordChanges } from "./plan";
-import { queriesFor, refresh, scanRecords } from "./zone";
+import { refresh } from "./writes";
+import { queriesFor, scanRecords } from "./zone";
 
 export async function update(
   id: string,

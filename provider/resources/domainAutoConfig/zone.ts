@@ -1,25 +1,33 @@
 /**
- * DomainAutoConfig's OVH calls on the DNS zone: reading the live records on the names Microsoft 365 needs,
- * creating and deleting one record (with OVH's `id: 0` quirk and "already gone" handled), and refreshing the
- * zone after writes (OVH serves record changes only once the zone is refreshed).
- * What to change is decided elsewhere (`plan.ts`); this module only talks to OVH.
+ * DomainAutoConfig's reads of the zone: which live records are on the names Microsoft 365 needs (for planning),
+ * and what the records this resource manages hold now (for refresh and delete), at the fewest OVH calls.
+ *
+ * OVH lists record ids (filtered by name and type or not) but has no "list with values" call: a record's value
+ * costs one GET each. The zone export (`zoneExport.ts`, one call) gives every name, type and value but no ids.
+ * So the export says where to look, and ids come from the listing:
+ * - planning (`scanRecords`): names that hold nothing relevant in the export cost nothing more; for the others,
+ *   one filtered list per name and type, then one GET per record (exact ids and values, as OVH stores them);
+ * - managed records (`readManagedRecords`): the unfiltered listing says which ids still exist; a name and type
+ *   whose exported records are exactly as many as our surviving ids there, with our values, is unchanged (no
+ *   call); any other one is read record by record. Deleted or changed records are thus still seen as drift.
+ * Without a usable export, the record listing and one GET per record are used, as before the export.
+ * OVH may answer `subDomain: null` (the apex) and `ttl: null` (zone default): see `toLive`.
  */
 import * as dnsZone from "../../api/dnsZone";
 import { OvhApiError } from "../../ovh/errors";
-import { inContext } from "../errors";
 import type { ResourceContext } from "../types";
-import { where, type DomainAutoConfigInputs } from "./inputs";
 import type { LiveRecord, ManagedRecord, TakenOverRecord } from "./plan";
-import { normaliseSubDomain, sameTarget, unquoteTxt, type DesiredRecord, type RecordRole } from "./records";
-
-// ---------------------------------------------------------------------------------------------
-// Reading
+import { normaliseSubDomain, sameTarget, type RecordRole } from "./records";
+import { exportedType, readZoneExport, type ExportedRecord } from "./zoneExport";
 
 /** How to find the live records a set of roles may collide with. `fieldType` undefined = any type. */
 export interface RecordQuery {
   readonly subDomain: string;
   readonly fieldType?: dnsZone.RecordType;
 }
+
+/** The zone's export, once per operation (undefined: not available, use the listing). */
+export type ZoneExport = Promise<ExportedRecord[] | undefined>;
 
 /** The names and types to read so that every record in the way of (or owned for) these roles is seen. */
 export function queriesFor(
@@ -57,53 +65,205 @@ function matchesQuery(r: LiveRecord, q: RecordQuery): boolean {
   return r.subDomain === q.subDomain && (q.fieldType === undefined || r.fieldType === q.fieldType);
 }
 
-function toLive(r: dnsZone.ZoneRecord): LiveRecord {
+function exportedInQuery(r: ExportedRecord, q: RecordQuery): boolean {
+  return r.subDomain === q.subDomain && (q.fieldType === undefined || r.type === exportedType(q.fieldType));
+}
+
+const byId = (a: LiveRecord, b: LiveRecord) => a.id - b.id;
+const defined = <T>(value: T | undefined): value is T => value !== undefined;
+
+/**
+ * A record as OVH answered it. `subDomain: null` means the apex unless the caller knows the name it listed the
+ * record under (`nameWhenNull`); `ttl: null` is the exported TTL of the same record, else 0 (zone default).
+ */
+export function toLive(
+  r: dnsZone.ZoneRecord,
+  nameWhenNull: string,
+  exported?: readonly ExportedRecord[],
+): LiveRecord {
+  const subDomain = normaliseSubDomain(r.subDomain ?? nameWhenNull);
+  const sameRecord = (e: ExportedRecord) =>
+    e.subDomain === subDomain &&
+    e.type === exportedType(r.fieldType) &&
+    sameTarget(r.fieldType, e.target, r.target);
   return {
     id: r.id,
     fieldType: r.fieldType,
-    subDomain: normaliseSubDomain(r.subDomain),
+    subDomain,
     target: r.target,
-    ttl: r.ttl ?? 0,
+    ttl: r.ttl ?? exported?.find(sameRecord)?.ttl ?? 0,
   };
 }
 
+/** One record by id as OVH answers it, or undefined when it no longer exists. */
+export async function getRecord(
+  ctx: ResourceContext,
+  zone: string,
+  id: number,
+): Promise<dnsZone.ZoneRecord | undefined> {
+  try {
+    return await dnsZone.getRecord(ctx.ovh, zone, id);
+  } catch (error) {
+    if (error instanceof OvhApiError && error.isGone) return undefined; // deleted meanwhile
+    throw error;
+  }
+}
+
+async function listOrGone(ctx: ResourceContext, zone: string): Promise<number[]> {
+  try {
+    return await dnsZone.listRecords(ctx.ovh, zone);
+  } catch (error) {
+    if (error instanceof OvhApiError && error.isGone) return [];
+    throw error;
+  }
+}
+
+function listQuery(ctx: ResourceContext, zone: string, q: RecordQuery): Promise<number[]> {
+  return dnsZone.listRecords(ctx.ovh, zone, {
+    subDomain: q.subDomain,
+    ...(q.fieldType !== undefined ? { fieldType: q.fieldType } : {}),
+  });
+}
+
 /**
- * Reads the live records matching `queries`. OVH has no "list with values" call: every record costs one GET.
- * Two ways, picking the cheaper for this zone: list the whole zone once (1 call) and fetch every record (N
- * calls), or list per name/type (Q calls, up to 10 for the full set) and fetch only the matches (M calls).
- * The unfiltered list is made first because it tells N: when N ≤ Q all records are fetched (1 + N ≤ 1 + Q),
- * otherwise the per-name lists follow (1 + Q + M). Small zones cost 1 + N, large ones at most one extra call.
+ * Reads the live records matching `queries`, with their ids. With the export: 1 call, plus for each query whose
+ * name and type hold something, one filtered list and one GET per record (a clean zone costs 1 call).
  */
 export async function scanRecords(
   ctx: ResourceContext,
   zone: string,
   queries: readonly RecordQuery[],
+  exported: ZoneExport = readZoneExport(ctx, zone),
 ): Promise<LiveRecord[]> {
-  const all = await dnsZone.listRecords(ctx.ovh, zone);
-  let ids: number[];
-  if (all.length <= queries.length) ids = all;
-  else {
-    const lists = await Promise.all(
-      queries.map((q) =>
-        dnsZone.listRecords(ctx.ovh, zone, {
-          subDomain: q.subDomain,
-          ...(q.fieldType !== undefined ? { fieldType: q.fieldType } : {}),
-        }),
-      ),
-    );
-    ids = [...new Set(lists.flat())];
-  }
-  const records = await Promise.all(ids.map((id) => getRecordOrGone(ctx, zone, id)));
-  return records
-    .filter((r): r is LiveRecord => r !== undefined)
+  const records = await exported;
+  if (!records) return scanByListing(ctx, zone, queries);
+  const occupied = queries.filter((q) => records.some((r) => exportedInQuery(r, q)));
+  const lists = await Promise.all(occupied.map(async (q) => ({ q, ids: await listQuery(ctx, zone, q) })));
+  const listedUnder = new Map<number, string>();
+  for (const { q, ids } of lists)
+    for (const id of ids) if (!listedUnder.has(id)) listedUnder.set(id, q.subDomain);
+  const live = await Promise.all(
+    [...listedUnder].map(async ([id, name]) => {
+      const answer = await getRecord(ctx, zone, id);
+      return answer && toLive(answer, name, records);
+    }),
+  );
+  return live
+    .filter(defined)
     .filter((r) => queries.some((q) => matchesQuery(r, q)))
-    .sort((a, b) => a.id - b.id);
+    .sort(byId);
 }
 
 /**
- * What delete needs to see, at the lowest cost: one GET per record it manages or modified (by id, to verify
- * they still hold what was recorded), and for each record to put back, the records of that type and name
- * (one filtered list, plus a GET per match) so an identical one is not created twice.
+ * Without the export: list the whole zone once (1 call) and fetch every record (N calls), or list per name and
+ * type (Q calls) and fetch only the matches (M calls), whichever the zone's size N makes cheaper.
+ */
+async function scanByListing(
+  ctx: ResourceContext,
+  zone: string,
+  queries: readonly RecordQuery[],
+): Promise<LiveRecord[]> {
+  const all = await dnsZone.listRecords(ctx.ovh, zone);
+  const listedUnder = new Map<number, string>(all.map((id) => [id, ""]));
+  if (all.length > queries.length) {
+    listedUnder.clear();
+    const lists = await Promise.all(queries.map(async (q) => ({ q, ids: await listQuery(ctx, zone, q) })));
+    for (const { q, ids } of lists)
+      for (const id of ids) if (!listedUnder.has(id)) listedUnder.set(id, q.subDomain);
+  }
+  const live = await Promise.all(
+    [...listedUnder].map(async ([id, name]) => {
+      const answer = await getRecord(ctx, zone, id);
+      return answer && toLive(answer, name);
+    }),
+  );
+  return live
+    .filter(defined)
+    .filter((r) => queries.some((q) => matchesQuery(r, q)))
+    .sort(byId);
+}
+
+/**
+ * The records with these ids as they are now (undefined: deleted). 2 calls (export and id listing) when nothing
+ * changed; a name and type whose exported records do not match our surviving ids one to one, by value, is read
+ * by id (1 GET per record of ours there), which is also the whole method when the export is not available.
+ */
+export async function readManagedRecords(
+  ctx: ResourceContext,
+  zone: string,
+  records: readonly LiveRecord[],
+  exported: ZoneExport = readZoneExport(ctx, zone),
+): Promise<Map<number, LiveRecord | undefined>> {
+  const out = new Map<number, LiveRecord | undefined>();
+  if (records.length === 0) return out;
+  const [entries, ids] = await Promise.all([exported, listOrGone(ctx, zone)]);
+  const existing = new Set(ids); // a zone gone: every record gone
+  const groups = new Map<string, LiveRecord[]>();
+  for (const r of records) {
+    if (!existing.has(r.id)) {
+      out.set(r.id, undefined);
+      continue;
+    }
+    const key = `${normaliseSubDomain(r.subDomain)}|${exportedType(r.fieldType)}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const toRead: LiveRecord[] = [];
+  for (const [key, group] of groups) {
+    const there = entries?.filter((e) => `${e.subDomain}|${e.type}` === key);
+    const matched = there && there.length === group.length ? pairByValue(group, there) : undefined;
+    if (!matched) toRead.push(...group);
+    else for (const [r, e] of matched) out.set(r.id, { ...plain(r), ttl: e.ttl ?? 0 });
+  }
+  const read = await Promise.all(
+    toRead.map(async (r) => {
+      const answer = await getRecord(ctx, zone, r.id);
+      // `subDomain: null` is the apex, unless the export shows this very value on our name.
+      const ours =
+        answer !== undefined &&
+        (entries ?? []).some(
+          (e) =>
+            e.subDomain === normaliseSubDomain(r.subDomain) &&
+            e.type === exportedType(answer.fieldType) &&
+            sameTarget(answer.fieldType, e.target, answer.target),
+        );
+      return [r.id, answer && toLive(answer, ours ? r.subDomain : "", entries)] as const;
+    }),
+  );
+  for (const [id, live] of read) out.set(id, live);
+  return out;
+}
+
+/** Our records paired with exported ones of the same value (same TTL preferred), or undefined if any is left. */
+function pairByValue(
+  ours: readonly LiveRecord[],
+  exported: readonly ExportedRecord[],
+): [LiveRecord, ExportedRecord][] | undefined {
+  const free = [...exported];
+  const pairs: [LiveRecord, ExportedRecord][] = [];
+  for (const r of ours) {
+    const same = free.filter((e) => sameTarget(r.fieldType, e.target, r.target));
+    const e = same.find((x) => (x.ttl ?? 0) === r.ttl) ?? same[0];
+    if (!e) return undefined;
+    free.splice(free.indexOf(e), 1);
+    pairs.push([r, e]);
+  }
+  return pairs;
+}
+
+function plain(r: LiveRecord): LiveRecord {
+  return {
+    id: r.id,
+    fieldType: r.fieldType,
+    subDomain: normaliseSubDomain(r.subDomain),
+    target: r.target,
+    ttl: r.ttl,
+  };
+}
+
+/**
+ * What delete needs to see: the records it manages or modified (to verify they still hold what was recorded),
+ * and for each record to put back, the records of that type and name (so an identical one is not created twice).
+ * One export shared by both reads.
  */
 export async function readOwnRecords(
   ctx: ResourceContext,
@@ -111,112 +271,22 @@ export async function readOwnRecords(
   managed: readonly ManagedRecord[],
   takenOver: readonly TakenOverRecord[],
 ): Promise<LiveRecord[]> {
-  const ids = new Set([
-    ...managed.map((m) => m.id),
-    ...takenOver.filter((t) => t.action === "modified").map((t) => t.id),
-  ]);
-  const removed = queriesFor(
-    [],
-    takenOver.filter((t) => t.action === "removed"),
-  );
-  const lists = await Promise.all(
-    removed.map((q) =>
-      dnsZone.listRecords(ctx.ovh, zone, {
-        subDomain: q.subDomain,
-        ...(q.fieldType !== undefined ? { fieldType: q.fieldType } : {}),
-      }),
+  const own = new Map<number, LiveRecord>(managed.map((m) => [m.id, m]));
+  for (const t of takenOver) if (t.action === "modified" && !own.has(t.id)) own.set(t.id, t);
+  const exported = readZoneExport(ctx, zone);
+  const [current, around] = await Promise.all([
+    readManagedRecords(ctx, zone, [...own.values()], exported),
+    scanRecords(
+      ctx,
+      zone,
+      queriesFor(
+        [],
+        takenOver.filter((t) => t.action === "removed"),
+      ),
+      exported,
     ),
-  );
-  for (const id of lists.flat()) ids.add(id);
-  const records = await Promise.all([...ids].map((id) => getRecordOrGone(ctx, zone, id)));
-  return records.filter((r): r is LiveRecord => r !== undefined).sort((a, b) => a.id - b.id);
-}
-
-/** One record by id, or undefined when it no longer exists. */
-export async function getRecordOrGone(
-  ctx: ResourceContext,
-  zone: string,
-  id: number,
-): Promise<LiveRecord | undefined> {
-  try {
-    return toLive(await dnsZone.getRecord(ctx.ovh, zone, id));
-  } catch (error) {
-    if (error instanceof OvhApiError && error.isGone) return undefined; // deleted meanwhile
-    throw error;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Writing
-
-/** TXT values are written without OVH's quotes (OVH adds them). */
-export function bare(fieldType: string, target: string): string {
-  return fieldType === "TXT" || fieldType === "SPF" ? unquoteTxt(target) : target;
-}
-
-/**
- * Creates a record and returns it with its real id. OVH sometimes answers `id: 0` (known bug): the record is
- * then found among the records of the same type and name that were not there before, by target (TXT compared
- * unquoted), newest first; one extra list call plus one GET per candidate.
- */
-export async function createRecord(
-  ctx: ResourceContext,
-  zone: string,
-  desired: DesiredRecord,
-  knownIds: ReadonlySet<number>,
-): Promise<LiveRecord> {
-  const created = await dnsZone.createRecord(ctx.ovh, zone, {
-    fieldType: desired.fieldType,
-    subDomain: desired.subDomain,
-    target: desired.target,
-    ttl: desired.ttl,
-  });
-  if (created.id > 0) return toLive(created);
-  const ids = await dnsZone.listRecords(ctx.ovh, zone, {
-    fieldType: desired.fieldType,
-    subDomain: desired.subDomain,
-  });
-  for (const id of ids.filter((i) => !knownIds.has(i)).sort((a, b) => b - a)) {
-    const record = await getRecordOrGone(ctx, zone, id);
-    if (record && sameTarget(desired.fieldType, record.target, desired.target)) return record;
-  }
-  throw new Error(
-    `OVH answered id 0 for the new ${desired.fieldType} record and no matching new record was found (API inconsistency)`,
-  );
-}
-
-/** Deletes a record; one already gone counts as deleted. */
-export async function deleteRecord(ctx: ResourceContext, zone: string, id: number): Promise<void> {
-  try {
-    await dnsZone.deleteRecord(ctx.ovh, zone, id);
-  } catch (error) {
-    if (error instanceof OvhApiError && error.isGone) return; // already gone
-    throw error;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Refreshing
-
-/** After a failed write: refresh so the part already written is served, only warning if that fails too. */
-export async function refreshQuietly(ctx: ResourceContext, zone: string, wrote: boolean): Promise<void> {
-  if (!wrote) return;
-  try {
-    await dnsZone.refreshZone(ctx.ovh, zone);
-  } catch (error) {
-    ctx.log?.warn(inContext(`Refreshing zone ${zone}`, error).message);
-  }
-}
-
-/** One refresh per create/update/delete that wrote something (OVH: "Don't forget to refresh the zone"). */
-export async function refresh(ctx: ResourceContext, inputs: DomainAutoConfigInputs): Promise<void> {
-  try {
-    await dnsZone.refreshZone(ctx.ovh, inputs.zone);
-  } catch (error) {
-    throw inContext(
-      `The records of ${where(inputs)} were written but refreshing zone ${inputs.zone} failed`,
-      error,
-      `They are not served until the zone is refreshed: retry \`pulumi up\`, or POST /domain/zone/${inputs.zone}/refresh.`,
-    );
-  }
+  ]);
+  const live = new Map<number, LiveRecord>(around.map((r) => [r.id, r]));
+  for (const [id, r] of current) if (r) live.set(id, r);
+  return [...live.values()].sort(byId);
 }

@@ -2,14 +2,52 @@ import {
   domainAutoConfigHandler as handler,
   type DomainAutoConfigInputs,
 } from "../../../provider/resources/domainAutoConfig";
+import { parseZoneExport } from "../../../provider/resources/domainAutoConfig/zoneExport";
+import { OvhApiError } from "../../../provider/ovh/errors";
+import type { OvhRequest } from "../../../provider/ovh/request";
 import type { ResourceContext } from "../../../provider/resources/types";
 import { UNKNOWN } from "../../../provider/resources/unknown";
-import { FakeDnsOvh } from "./domainFakeZone";
+import { FakeDnsOvh, type FakeRecord } from "./domainFakeZone";
 
 const quiet = { info: () => undefined, warn: () => undefined };
 
-function setup() {
-  const ovh = new FakeDnsOvh()
+/** OVH's zone export as BIND text: apex records under a blank owner, no TTL for 0, SPF/DKIM/DMARC as TXT. */
+function zoneFile(zone: string, records: readonly FakeRecord[]): string {
+  const lines = ["$TTL 3600", `@\tIN SOA dns1.ovh.net. tech.ovh.net. (2026010100 86400 3600 3600000 300)`];
+  const sorted = [...records].sort((a, b) => a.subDomain.localeCompare(b.subDomain) || a.id - b.id);
+  for (const r of sorted) {
+    const type = ["SPF", "DKIM", "DMARC"].includes(r.fieldType) ? "TXT" : r.fieldType;
+    lines.push(`${r.subDomain}\t${r.ttl === 0 ? "" : r.ttl}\tIN ${type}\t${r.target}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** The in-memory zone plus `GET /domain/zone/{zone}/export`, which real OVH and the sandbox offer. */
+class FakeDnsOvhWithExport extends FakeDnsOvh {
+  override async request<T = unknown>(req: OvhRequest): Promise<T> {
+    const zone = /^\/domain\/zone\/([^/]+)\/export$/.exec(req.path)?.[1];
+    if (req.method !== "GET" || zone === undefined || !this.zones.has(zone)) return super.request<T>(req);
+    this.calls.push(`GET ${req.path}`);
+    return zoneFile(zone, this.records(zone)) as T;
+  }
+}
+
+/** The in-memory zone whose export these credentials may not call (403), as a restricted consumer key. */
+class FakeDnsOvhExportRefused extends FakeDnsOvh {
+  override async request<T = unknown>(req: OvhRequest): Promise<T> {
+    if (!req.path.endsWith("/export")) return super.request<T>(req);
+    this.calls.push(`${req.method} ${req.path}`);
+    throw new OvhApiError({
+      status: 403,
+      method: req.method,
+      path: req.path,
+      body: { errorClass: "Client::Forbidden", message: "This call has not been granted" },
+    });
+  }
+}
+
+function setupZones(zoneExport = true) {
+  const ovh = (zoneExport ? new FakeDnsOvhWithExport() : new FakeDnsOvhExportRefused())
     .addZone("contoso.com", [
       { fieldType: "NS", subDomain: "", target: "dns1.ovh.net.", ttl: 0 },
       { fieldType: "A", subDomain: "", target: "192.0.2.10", ttl: 0 },
@@ -24,6 +62,8 @@ function setup() {
   const ctx: ResourceContext = { ovh, log: quiet };
   return { ovh, ctx };
 }
+
+const setup = () => setupZones();
 
 async function checked(raw: Record<string, unknown>): Promise<DomainAutoConfigInputs> {
   const result = await handler.check(raw, undefined);
@@ -132,7 +172,12 @@ describe("check", () => {
   });
 });
 
-describe("create / read / update / delete", () => {
+describe.each([
+  ["with the zone export", true],
+  ["without the zone export (record listing)", false],
+])("create / read / update / delete, %s", (_mode, zoneExport) => {
+  const setup = () => setupZones(zoneExport);
+
   it("writes exactly the record set on a clean zone and refreshes once", async () => {
     const { ovh, ctx } = setup();
     const inputs = await checked({ tenant: "csp2-1", domain: "contoso.com", verificationTxt: "MS=ms42" });
@@ -151,8 +196,23 @@ describe("create / read / update / delete", () => {
       ["sipFederation", "created"],
     ]);
     expect(outs.records.every((r) => r.id > 0)).toBe(true);
-    // small zone: one unfiltered list, one GET per record, 3 precondition GETs
-    expect(ovh.calls.filter((c) => c.startsWith("GET"))).toHaveLength(3 + 1 + 2);
+    // 3 precondition GETs and the export: nothing on Microsoft's names, so no record is read.
+    // Without the export (refused as unknown here): one unfiltered list and one GET per record (small zone).
+    expect(ovh.calls.filter((c) => c.startsWith("GET"))).toEqual([
+      "GET /saas/csp2/csp2-1",
+      "GET /domain/zone/contoso.com",
+      "GET /domain/contoso.com",
+      "GET /domain/zone/contoso.com/export",
+      ...(zoneExport
+        ? []
+        : [
+            "GET /domain/zone/contoso.com/record",
+            ...ovh
+              .records("contoso.com")
+              .slice(0, 2)
+              .map((r) => `GET /domain/zone/contoso.com/record/${r.id}`),
+          ]),
+    ]);
     expect(handler.diff(id, outs, inputs)).toMatchObject({ changes: false });
   });
 
@@ -327,6 +387,213 @@ describe("create / read / update / delete", () => {
     await expect(handler.read("csp2-1/fabrikam.com", undefined, ctx)).rejects.toThrow(
       /no Microsoft 365 record/,
     );
+  });
+});
+
+/** OVH answering `null` for the record fields its model allows (`subDomain`, `ttl`), as the sandbox's nullFields. */
+class NullFieldsFake extends FakeDnsOvhWithExport {
+  override async request<T = unknown>(req: OvhRequest): Promise<T> {
+    const answer = await super.request<T>(req);
+    if (/\/record(\/\d+)?$/.test(req.path) && answer !== null && typeof answer === "object" && "id" in answer)
+      return { ...answer, subDomain: null, ttl: null } as T;
+    return answer;
+  }
+}
+
+describe("OVH calls", () => {
+  const records = (ovh: FakeDnsOvh, zone: string) =>
+    ovh.calls.filter((c) => c.includes(`/domain/zone/${zone}`));
+
+  it("check then create in one run: the preconditions are read once, a clean zone costs one export each", async () => {
+    const { ovh, ctx } = setup();
+    const raw = { tenant: "csp2-1", domain: "contoso.com", services: ["exchange"] };
+    const result = await handler.check(raw, ctx);
+    expect(ovh.calls).toEqual([
+      "GET /saas/csp2/csp2-1",
+      "GET /domain/zone/contoso.com",
+      "GET /domain/contoso.com",
+      "GET /domain/zone/contoso.com/export",
+    ]);
+    ovh.calls.length = 0;
+    await handler.create(result.inputs!, ctx);
+    expect(ovh.calls).toEqual([
+      "GET /domain/zone/contoso.com/export",
+      ...Array(3).fill("POST /domain/zone/contoso.com/record"),
+      "POST /domain/zone/contoso.com/refresh",
+    ]);
+  });
+
+  it("a tenant or zone not found is asked again, never remembered", async () => {
+    const { ovh, ctx } = setup();
+    await handler.check({ tenant: "nope", domain: "contoso.com" }, ctx);
+    await handler.check({ tenant: "nope", domain: "contoso.com" }, ctx);
+    expect(ovh.calls.filter((c) => c === "GET /saas/csp2/nope")).toHaveLength(2);
+  });
+
+  it("refresh reads the export and the id listing only, and still sees deletions and edits", async () => {
+    const { ovh, ctx } = setup();
+    const inputs = await checked({ tenant: "csp2-1", domain: "contoso.com", verificationTxt: "MS=ms42" });
+    const { id, outs } = await handler.create(inputs, ctx);
+    ovh.calls.length = 0;
+    const unchanged = await handler.read(id, outs, ctx);
+    expect(ovh.calls).toEqual(["GET /domain/zone/contoso.com/export", "GET /domain/zone/contoso.com/record"]);
+    expect(unchanged.props?.records).toEqual(outs.records);
+    expect(handler.diff(id, unchanged.props!, inputs).changes).toBe(false);
+
+    const zone = ovh.records("contoso.com");
+    const sip = outs.records.find((r) => r.role === "sip")!;
+    const mx = outs.records.find((r) => r.role === "mx")!;
+    ovh.zones.set(
+      "contoso.com",
+      zone.filter((r) => r.id !== sip.id),
+    );
+    zone.find((r) => r.id === mx.id)!.target = "5 mx.elsewhere.example.";
+    zone.find((r) => r.subDomain === "lyncdiscover")!.ttl = 60;
+    ovh.calls.length = 0;
+    const drifted = await handler.read(id, outs, ctx);
+    // sip: gone from the listing (no GET); MX: the export no longer holds our value, so it is read by id;
+    // lyncdiscover: same value, TTL taken from the export.
+    expect(ovh.calls).toEqual([
+      "GET /domain/zone/contoso.com/export",
+      "GET /domain/zone/contoso.com/record",
+      `GET /domain/zone/contoso.com/record/${mx.id}`,
+    ]);
+    const byRole = new Map(drifted.props!.records.map((r) => [r.role, r]));
+    expect(byRole.has("sip")).toBe(false);
+    expect(byRole.get("mx")?.target).toBe("5 mx.elsewhere.example.");
+    expect(byRole.get("lyncdiscover")?.ttl).toBe(60);
+    expect(handler.diff(id, drifted.props!, inputs)).toMatchObject({
+      changes: true,
+      changedKeys: ["records"],
+    });
+  });
+
+  it("a foreign record with our value next to ours makes refresh read ours by id", async () => {
+    const { ovh, ctx } = setup();
+    const inputs = await checked({ tenant: "csp2-1", domain: "contoso.com", services: ["exchange"] });
+    const { id, outs } = await handler.create(inputs, ctx);
+    const mx = outs.records.find((r) => r.role === "mx")!;
+    const zone = ovh.records("contoso.com");
+    zone.push({ ...zone.find((r) => r.id === mx.id)!, id: 9999 }); // someone's identical MX
+    zone.find((r) => r.id === mx.id)!.target = "5 mx.elsewhere.example."; // and ours edited
+    ovh.calls.length = 0;
+    const read = await handler.read(id, outs, ctx);
+    expect(records(ovh, "contoso.com")).toContain(`GET /domain/zone/contoso.com/record/${mx.id}`);
+    expect(read.props?.records.find((r) => r.role === "mx")?.target).toBe("5 mx.elsewhere.example.");
+  });
+
+  it("without the export (refused), asks for it once per client, then reads existing ids only", async () => {
+    const { ovh, ctx } = setupZones(false);
+    const inputs = await checked({ tenant: "csp2-1", domain: "contoso.com", services: ["exchange"] });
+    const { id, outs } = await handler.create(inputs, ctx);
+    const autodiscover = outs.records.find((r) => r.role === "autodiscover")!;
+    ovh.zones.set(
+      "contoso.com",
+      ovh.records("contoso.com").filter((r) => r.id !== autodiscover.id),
+    );
+    ovh.calls.length = 0;
+    const read = await handler.read(id, outs, ctx);
+    expect(ovh.calls).toEqual([
+      "GET /domain/zone/contoso.com/record",
+      ...outs.records
+        .filter((r) => r.id !== autodiscover.id)
+        .map((r) => `GET /domain/zone/contoso.com/record/${r.id}`),
+    ]);
+    expect(read.props?.records.map((r) => r.role)).toEqual(["mx", "spf"]);
+  });
+
+  it("an export answered 404 is not remembered (the zone may be gone); a gone zone reads as records deleted", async () => {
+    const ovh = new FakeDnsOvh().addZone("contoso.com");
+    const ctx: ResourceContext = { ovh, log: quiet };
+    const inputs = await checked({ tenant: "csp2-1", domain: "contoso.com", services: ["exchange"] });
+    const { id, outs } = await handler.create(inputs, ctx);
+    ovh.calls.length = 0;
+    await handler.read(id, outs, ctx);
+    expect(ovh.calls.filter((c) => c.endsWith("/export"))).toHaveLength(1);
+    ovh.zones.delete("contoso.com");
+    const read = await handler.read(id, outs, ctx);
+    expect(read.props?.records).toEqual([]);
+  });
+
+  it("tolerates subDomain: null and ttl: null in OVH's answers (apex unless listed under a name)", async () => {
+    const ovh = new NullFieldsFake().addZone("contoso.com", [
+      { fieldType: "A", subDomain: "", target: "192.0.2.10", ttl: 0 },
+    ]);
+    const ctx: ResourceContext = { ovh, log: quiet };
+    const inputs = await checked({ tenant: "csp2-1", domain: "contoso.com", verificationTxt: "MS=ms42" });
+    const { id, outs } = await handler.create(inputs, ctx);
+    expect(outs.records.find((r) => r.role === "sipTls")).toMatchObject({
+      subDomain: "_sip._tls",
+      ttl: 3600,
+    });
+    expect(handler.diff(id, outs, inputs).changes).toBe(false);
+    const read = await handler.read(id, outs, ctx);
+    expect(read.props?.records).toEqual(outs.records);
+    // An update re-reads every name by listing (names from the query, TTLs from the export): nothing to write.
+    ovh.calls.length = 0;
+    const same = await handler.update(id, outs, inputs, ctx);
+    expect(ovh.writes).toEqual([]);
+    expect(same.records).toEqual(outs.records);
+    // An out-of-band edit off the apex is read by id and kept on its name, the export showing it there.
+    ovh.records("contoso.com").find((r) => r.subDomain === "sip")!.target = "sip.elsewhere.example.";
+    const drifted = await handler.read(id, outs, ctx);
+    expect(drifted.props?.records.find((r) => r.role === "sip")).toMatchObject({
+      subDomain: "sip",
+      target: "sip.elsewhere.example.",
+    });
+    // Delete with the state from before the edit: the edited record is recognised on its name and left in place.
+    await handler.delete(id, outs, ctx);
+    expect(ovh.records("contoso.com").map((r) => `${r.fieldType} ${r.subDomain}`)).toEqual([
+      "A ",
+      "CNAME sip",
+    ]);
+  });
+});
+
+describe("zone export parsing", () => {
+  it("reads OVH's export: blank owner for the apex, optional TTL, SPF exported as TXT", () => {
+    const text = [
+      "$TTL 3600",
+      "@\tIN SOA dns1.ovh.net. tech.ovh.net. (2026010100 86400 3600 3600000 300)",
+      "\t\tIN NS\tdns1.ovh.net.",
+      "\t600\tIN MX\t10 mx1.mail.ovh.net.",
+      '\t\tIN TXT\t"v=spf1 include:mx.ovh.com ~all"',
+      "autodiscover\t\tIN CNAME\tmailconfig.ovh.net.",
+      "_sip._tls\t3600\tIN SRV\t100 1 443 sipdir.online.lync.com.",
+    ].join("\n");
+    expect(parseZoneExport(text, "contoso.com")).toEqual([
+      { subDomain: "", type: "NS", ttl: undefined, target: "dns1.ovh.net." },
+      { subDomain: "", type: "MX", ttl: 600, target: "10 mx1.mail.ovh.net." },
+      { subDomain: "", type: "TXT", ttl: undefined, target: '"v=spf1 include:mx.ovh.com ~all"' },
+      { subDomain: "autodiscover", type: "CNAME", ttl: undefined, target: "mailconfig.ovh.net." },
+      { subDomain: "_sip._tls", type: "SRV", ttl: 3600, target: "100 1 443 sipdir.online.lync.com." },
+    ]);
+  });
+
+  it("handles $ORIGIN, absolute names, comments, multi-line records, TTL units and quoted semicolons", () => {
+    const text = [
+      "$ORIGIN Contoso.com.",
+      "contoso.com. 1h IN SOA dns1.ovh.net. tech.ovh.net. (",
+      "  2026010100 ; serial",
+      "  86400 3600 3600000 300 )",
+      '@ IN TXT "a;b" "c" ; a comment',
+      "WWW.contoso.com. 300 IN A 192.0.2.1",
+      "$ORIGIN sub.contoso.com.",
+      "mail IN 2m A 192.0.2.2",
+    ].join("\n");
+    expect(parseZoneExport(text, "contoso.com")).toEqual([
+      { subDomain: "", type: "TXT", ttl: undefined, target: '"a;b" "c"' },
+      { subDomain: "www", type: "A", ttl: 300, target: "192.0.2.1" },
+      { subDomain: "mail.sub", type: "A", ttl: 120, target: "192.0.2.2" },
+    ]);
+  });
+
+  it("gives up rather than guess: unknown directives, names outside the zone, unbalanced text", () => {
+    expect(parseZoneExport("$INCLUDE other.zone\n", "contoso.com")).toBeUndefined();
+    expect(parseZoneExport("www.fabrikam.com. IN A 192.0.2.1\n", "contoso.com")).toBeUndefined();
+    expect(parseZoneExport('@ IN TXT "unterminated\n', "contoso.com")).toBeUndefined();
+    expect(parseZoneExport("@ IN SOA a. b. ( 1 2 3\n", "contoso.com")).toBeUndefined();
+    expect(parseZoneExport("\tIN A 192.0.2.1\n", "contoso.com")).toBeUndefined(); // no owner yet
   });
 });
 
