@@ -3,6 +3,7 @@
  */
 import { garblingTransport } from "./garblingTransport";
 import { PartialCreateError } from "../../provider/resources/errors";
+import { forgetClaims } from "../../provider/resources/orderOnce";
 import { tenantHandler, type TenantInputs, type TenantOutputs } from "../../provider/resources/tenant";
 import { startTestSandbox, type LoggedCall, type TestContext, type TestSandbox } from "./support";
 
@@ -488,5 +489,36 @@ describe("Office365ResellerTenant on a --legacy sandbox", () => {
     ]);
     expect(tenantHandler.diff(adopted.id, outs, news).changes).toBe(false);
     expect(JSON.stringify(env.log)).not.toContain(secret);
+  });
+});
+
+describe("Office365ResellerTenant when OVH answers null where its models allow it", () => {
+  it("an MPN ID OVH leaves null is not a change: refresh keeps the declared value, the next preview is clean, no PUT", async () => {
+    // A second sandbox names its tenants as the first did; in one process a name is claimed once (OVH's are unique).
+    forgetClaims();
+    const nulls = await startTestSandbox({ fidelity: { nullFields: true } });
+    try {
+      const inputs = await checked(
+        { mpnId: "1234567", contact, displayName: "Nulls Ltd", customSubDomain: "nulls" },
+        nulls,
+      );
+      const created = await tenantHandler.create(inputs, nulls.ctx);
+      const tenant = await nulls.client.request<Record<string, unknown>>({
+        method: "GET",
+        path: `/saas/csp2/${created.id}`,
+      });
+      expect(tenant["mpnId"]).toBeNull(); // the switch is on: OVH says nothing about the MPN ID
+      expect(created.outs.mpnId).toBe("1234567");
+
+      const refreshed = await tenantHandler.read(created.id, created.outs, nulls.ctx);
+      const props = refreshed.props as TenantOutputs;
+      expect(props.mpnId).toBe("1234567");
+      expect(tenantHandler.diff(created.id, props, inputs).changes).toBe(false);
+      await nulls.control.clearCalls();
+      await tenantHandler.update(created.id, props, inputs, nulls.ctx);
+      expect((await nulls.control.calls()).filter((c) => c.method !== "GET")).toEqual([]);
+    } finally {
+      await nulls.stop();
+    }
   });
 });

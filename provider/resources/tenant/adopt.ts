@@ -38,6 +38,7 @@ export async function adoptTenant(
       tenant,
       live.infos,
       echoOfInputs(inputs, { orderId: null, existingServiceName: serviceName }),
+      { mpnId: inputs.mpnId ?? null },
     );
     if (inputs.administratorPassword !== undefined) {
       await setAdministratorPassword(ctx, serviceName, inputs.administratorPassword);

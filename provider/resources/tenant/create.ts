@@ -129,7 +129,7 @@ async function completeOrder(
   try {
     const tenant = await waitForTenantReady(ctx, serviceName);
     const infos = await getServiceInfosOrNull(ctx, serviceName);
-    outs = buildOutputs(tenant, infos, base);
+    outs = buildOutputs(tenant, infos, base, base);
   } catch (error) {
     throw new PartialCreateError(
       afterCheckoutMessage(`Waiting for tenant ${serviceName} (order ${placed.orderId})`, error),

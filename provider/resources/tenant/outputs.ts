@@ -80,8 +80,18 @@ export function pendingOutputs(inputs: TenantInputs, record: OrderRecord): Tenan
   };
 }
 
-/** Outputs from the live tenant and its billing settings, plus the echo. */
-export function buildOutputs(tenant: OfficeTenant, infos: ServiceInfos | null, echo: Echo): TenantOutputs {
+/**
+ * Outputs from the live tenant and its billing settings, plus the echo. OVH's models allow `null` for the MPN ID
+ * and the renewal settings: a null there means OVH did not say, not that the value was cleared, so the value
+ * already known (`previous`: declared or recorded) is kept. Otherwise every refresh would show a change the
+ * program never made, and every `up` would send a PUT to "restore" it.
+ */
+export function buildOutputs(
+  tenant: OfficeTenant,
+  infos: ServiceInfos | null,
+  echo: Echo,
+  previous: Partial<TenantOutputs> = {},
+): TenantOutputs {
   return {
     ...echo,
     serviceName: tenant.serviceName,
@@ -90,12 +100,12 @@ export function buildOutputs(tenant: OfficeTenant, infos: ServiceInfos | null, e
     mpnIssueFlag: tenant.mpnIssueFlag ?? null,
     adminPortalUrl: ADMIN_PORTAL_URL,
     serviceId: infos?.serviceId ?? null,
-    renewAutomatic: infos?.renew?.automatic ?? null,
-    renewPeriod: infos?.renew?.period ?? null,
-    deleteAtExpiration: infos?.renew?.deleteAtExpiration ?? null,
+    renewAutomatic: infos?.renew?.automatic ?? previous.renewAutomatic ?? null,
+    renewPeriod: infos?.renew?.period ?? previous.renewPeriod ?? null,
+    deleteAtExpiration: infos?.renew?.deleteAtExpiration ?? previous.deleteAtExpiration ?? null,
     canDeleteAtExpiration: infos?.canDeleteAtExpiration ?? null,
     expirationDate: infos?.expiration ?? null,
-    mpnId: tenant.mpnId ?? null,
+    mpnId: tenant.mpnId ?? previous.mpnId ?? null,
     displayName: tenant.displayName,
     contact: {
       firstName: tenant.firstName,

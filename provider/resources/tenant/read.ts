@@ -22,6 +22,7 @@ export async function readTenant(
   }
   const live = await readLive(ctx, serviceName);
   if (!live) return { id: undefined };
-  const props = buildOutputs(live.tenant, live.infos, echoFrom(prior, serviceName, olds === undefined));
+  const echo = echoFrom(prior, serviceName, olds === undefined);
+  const props = buildOutputs(live.tenant, live.infos, echo, prior);
   return { id, props, inputs: inputsFromOutputs(props) };
 }
