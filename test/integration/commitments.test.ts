@@ -71,6 +71,43 @@ test("outside the window: OVH refuses the decrease and the cancellation, naming 
   expect(await liveQuantity(outs.subscriptionId as number)).toBe(5);
 });
 
+test("check judges the window on OVH's clock: a decrease allowed inside it is refused once the sandbox clock passes it", async () => {
+  const { outs, news } = await order(5);
+  const decrease = { tenant, licence: "Microsoft 365 Business Basic", quantity: 3 };
+  // Each check runs on a new client, as a new Pulumi run would: it reads OVH's time (the sandbox's clock) afresh.
+  const inside = await handler.check(decrease, env.newContext().ctx, news);
+  expect(inside.failures).toEqual([]);
+  expect(inside.notes?.[0]).toMatch(/5 → 3 \(-2\).*decrease allowed until \d{4}-\d\d-\d\d/);
+
+  await env.control.advanceTime(10 * 86_400_000); // this machine's clock has not moved
+  await env.control.clearCalls();
+  const outside = await handler.check(decrease, env.newContext().ctx, news);
+  const closedOn = (outs.decreaseAllowedUntil as string).slice(0, 10);
+  expect(outside.failures).toEqual([
+    expect.objectContaining({
+      property: "quantity",
+      reason: expect.stringContaining(
+        `the window for decreases after purchase or renewal closed on ${closedOn}`,
+      ),
+    }),
+  ]);
+  expect(await env.control.mutatingCallLines()).toEqual([]);
+  expect(await liveQuantity(outs.subscriptionId as number)).toBe(5);
+});
+
+test("the outputs' commitment dates follow OVH's clock: after the renewal, read shows the new period", async () => {
+  const { id, outs } = await order(5);
+  await env.control.advanceTime(35 * 86_400_000);
+  const read = await handler.read(id, outs, env.newContext().ctx);
+  const renewed = read.props as SubscriptionOutputs;
+  expect(Date.parse(renewed.commitmentEndsAt as string)).toBeGreaterThan(
+    Date.parse(outs.commitmentEndsAt as string),
+  );
+  expect(Date.parse(renewed.decreaseAllowedUntil as string)).toBeGreaterThan(
+    Date.parse(outs.decreaseAllowedUntil as string),
+  );
+});
+
 test("defer mode: a decrease outside the window waits for the renewal", async () => {
   const { outs } = await order(5);
   await env.control.request("PUT", "/commitments", { outside: "defer" });

@@ -636,6 +636,114 @@ describe("update, read, delete", () => {
   afterAll(() => forgetLicenceCatalogues());
 });
 
+describe("a seat change costs what OVH needs (licence declared by name)", () => {
+  /** The calls OVH received since the last clear, as sorted `METHOD /path` routes (ids as {id}). */
+  async function routes(): Promise<string[]> {
+    return (await env.control.calls())
+      .map(
+        (call) =>
+          `${call.method} ${call.path
+            .split(tenant)
+            .join("{sn}")
+            .replace(/\/\d+(?=\/|$)/g, "/{id}")}`,
+      )
+      .sort();
+  }
+  const LICENCE = "GET /saas/csp2/{sn}/orderableLicenses/{id}";
+  const PRICE = "GET /price/saas/csp2/license/BusinessEssentials";
+  const SIGNING = "GET /auth/time"; // read once per client, for v1 signatures and OVH's clock
+  const ONE = "GET /saas/csp2/{sn}/subscription/{id}";
+
+  /** A Business Basic subscription of 5 seats, created as a first `pulumi up` would (check, then create). */
+  async function ordered() {
+    const declared = inputs({ licence: "microsoft 365 business basic", quantity: 5 });
+    const first = await handler.check(declared, env.newContext().ctx);
+    expect(first.failures).toEqual([]);
+    const news = first.inputs as SubscriptionInputs;
+    expect(news).toMatchObject({ knownAtOvh: { licenceId: L.businessBasic } });
+    const { id, outs } = await handler.create(news, env.ctx);
+    await env.control.clearCalls();
+    return { declared, news, id, outs };
+  }
+
+  test("preview and up of 5 → 7: the licence by its id in state, never the catalogue; the purchase date read once", async () => {
+    const { declared, news, id, outs } = await ordered();
+
+    // Preview (a new process): the licence alone, the price, and (first change only) the subscription's date.
+    const preview = await handler.check({ ...declared, quantity: 7 }, env.newContext().ctx, news);
+    expect(preview.failures).toEqual([]);
+    expect(preview.notes?.[0]).toMatch(/5 → 7 \(\+2\).*increase billed at least until \d{4}-\d\d-\d\d/);
+    expect(await routes()).toEqual([SIGNING, LICENCE, PRICE, "GET /saas/csp2/{sn}/subscription", ONE].sort());
+    const checkedNews = preview.inputs as SubscriptionInputs;
+    expect(checkedNews).toMatchObject({
+      knownAtOvh: {
+        licenceId: L.businessBasic,
+        subscriptionId: outs.subscriptionId,
+        purchaseDate: outs.creationDate,
+      },
+    });
+
+    // up (another process): check as in preview, then the seat change: live read, POST, task, final read.
+    const up = env.newContext().ctx;
+    expect((await handler.check({ ...declared, quantity: 7 }, up, news)).inputs).toEqual(checkedNews);
+    await env.control.clearCalls();
+    const after = await handler.update(id, outs, checkedNews, up);
+    expect(after.quantity).toBe(7);
+    expect(after.monthlyPrice).toBe(39.2);
+    const calls = await routes();
+    const POLL = "GET /saas/csp2/{sn}/task/{id}";
+    expect(calls.filter((line) => line === POLL).length).toBeGreaterThanOrEqual(1);
+    expect(calls.filter((line) => line !== POLL)).toEqual(
+      [ONE, "POST /saas/csp2/{sn}/subscription/{id}/changeQuantity", ONE].sort(),
+    );
+
+    // The next seat change (state now holds the purchase date): preview = licence + price, both ways.
+    for (const quantity of [9, 6]) {
+      await env.control.clearCalls();
+      const next = await handler.check({ ...declared, quantity }, env.newContext().ctx, checkedNews);
+      expect(next.failures).toEqual([]);
+      expect(next.notes?.[0]).toMatch(
+        quantity > 7 ? /7 → 9 \(\+2\)/ : /7 → 6 \(-1\).*decrease allowed until/,
+      );
+      expect(await routes()).toEqual([SIGNING, LICENCE, PRICE].sort());
+      expect(next.inputs).toEqual({ ...checkedNews, quantity });
+    }
+  });
+
+  test("a seat change still refuses what it refused, from the licence read alone (limit, seats closed)", async () => {
+    const { declared, news } = await ordered();
+    const catalogueReads = async () => (await routes()).filter((line) => line.includes("orderableLicenses"));
+    const above = await handler.check({ ...declared, quantity: 301 }, env.newContext().ctx, news);
+    expect(above.failures).toEqual([
+      expect.objectContaining({ property: "quantity", reason: expect.stringMatching(/limit of 300/) }),
+    ]);
+    expect(await catalogueReads()).toEqual([LICENCE]);
+    await env.control.request("PUT", `/csp2/licences/${L.businessBasic}`, { newSeatsAllowed: false });
+    try {
+      await env.control.clearCalls();
+      const more = await handler.check({ ...declared, quantity: 6 }, env.newContext().ctx, news);
+      expect(more.failures).toEqual([
+        expect.objectContaining({
+          property: "quantity",
+          reason: expect.stringMatching(/no longer accepts new seats/),
+        }),
+      ]);
+      expect(await catalogueReads()).toEqual([LICENCE]);
+    } finally {
+      await env.control.request("PUT", `/csp2/licences/${L.businessBasic}`, { newSeatsAllowed: true });
+    }
+    expect(await mutating()).toEqual([]);
+  });
+
+  test("a no-op preview after a seat change makes no call and keeps the facts", async () => {
+    const { declared, news } = await ordered();
+    await env.control.clearCalls();
+    const again = await handler.check(declared, env.newContext().ctx, news);
+    expect(again).toEqual({ inputs: news, failures: [] });
+    expect(await env.control.calls()).toEqual([]);
+  });
+});
+
 describe("lookups (read-only)", () => {
   test("orderable licences, usage statistics and billing peaks", async () => {
     const contoso = (await seededTenants(env.control))["Contoso Ltd"] as string;

@@ -1,6 +1,10 @@
 /**
  * check: validates the declaration (inputs.ts), runs the live rules (rules.ts) when OVH may be called, and says
- * what the change bills (a preview note) or which commitment rule it would break (a failure).
+ * what the change bills (a preview note) or which commitment rule it would break (a failure). What it learned at
+ * OVH (the licence id, the subscription's purchase date) rides in the checked inputs for the next run (known.ts).
+ *
+ * Calls of a seat change whose facts are known: the licence by id (1 GET), the price (1 GET), OVH's time (the
+ * `/auth/time` signing reads anyway). The first seat change after a create also looks the subscription up once.
  */
 import * as csp2 from "../../api/csp2";
 import {
@@ -8,6 +12,7 @@ import {
   commitmentOf,
   day,
   describeSubscriptionChange,
+  ovhNow,
   seatPriceOf,
   type Commitment,
 } from "../billing";
@@ -16,6 +21,7 @@ import type { Licence } from "../licences";
 import type { BillingAmounts, CheckFailure, CheckResult, ResourceContext } from "../types";
 import { isUnknown } from "../unknown";
 import { licenceProperty, sameName, SubscriptionInputsSchema, type SubscriptionInputs } from "./inputs";
+import { knownAtOvhOf, subscriptionFacts, withKnown, type KnownAtOvh } from "./known";
 import { checkLive, type LiveCheck } from "./rules";
 
 export async function check(
@@ -26,20 +32,34 @@ export async function check(
   const validated = validateInputs(SubscriptionInputsSchema, raw);
   if (!validated.inputs || !ctx) return validated;
   const inputs = validated.inputs;
-  if (unchangedSincePreviousRun(SubscriptionInputsSchema, inputs, oldInputs)) return validated;
+  const known = knownAtOvhOf(oldInputs);
+  // Nothing changes: no call, and the facts stay for the next run (the engine stores these inputs again).
+  if (unchangedSincePreviousRun(SubscriptionInputsSchema, inputs, oldInputs))
+    return { inputs: withKnown(inputs, known), failures: [] };
   const previous = previousInputs(oldInputs);
   const newObject = !previous || replacementKeys(previous, inputs).length > 0;
+  // A licence id resolved on this very tenant: read it alone (rules.ts takes it only if its name still matches).
+  const sameTenant = previous !== undefined && !isUnknown(inputs.tenant) && previous.tenant === inputs.tenant;
   const live = await checkLive(ctx, inputs, {
     newObject,
     ...(previous && !newObject && typeof previous.quantity === "number"
       ? { previousQuantity: previous.quantity }
       : {}),
+    ...(sameTenant && known.licenceId !== undefined ? { knownLicenceId: known.licenceId } : {}),
   });
   if (live.failures.length > 0) return { failures: live.failures };
-  const billing = await billingOf(ctx, inputs, previous, newObject, live);
+  // The subscription's facts hold while the declared identity does not change.
+  const carried = newObject ? {} : subscriptionFacts(known);
+  const billing = await billingOf(ctx, inputs, previous, newObject, live, carried);
   if (billing.failures.length > 0) return { failures: billing.failures };
+  const learned: KnownAtOvh = {
+    // Never a licence id read on another tenant (a tenant not created yet is checked against a reference one).
+    ...(live.licence && !isUnknown(inputs.tenant) ? { licenceId: live.licence.id } : {}),
+    ...(billing.subscription ?? carried),
+  };
   return {
-    ...validated,
+    inputs: withKnown(inputs, learned),
+    failures: [],
     ...(billing.notes.length > 0 ? { notes: billing.notes } : {}),
     ...(billing.amounts ? { amounts: billing.amounts } : {}),
   };
@@ -48,7 +68,8 @@ export async function check(
 /**
  * What the declared change bills (preview line), and the commitment rule it would break (a failure). Only for a
  * change that bills or un-bills seats: a new subscription, or a seat change. Calls: the price (1 GET per licence
- * and run); for a seat change, the subscription's purchase date (the tenant's subscriptions of that licence).
+ * and run); for a seat change, the subscription's purchase date when it is not carried yet (`known`). Dates are
+ * judged on OVH's clock.
  */
 async function billingOf(
   ctx: ResourceContext,
@@ -56,7 +77,14 @@ async function billingOf(
   previous: SubscriptionInputs | undefined,
   newObject: boolean,
   live: LiveCheck,
-): Promise<{ notes: string[]; failures: CheckFailure[]; amounts?: BillingAmounts }> {
+  known: KnownAtOvh,
+): Promise<{
+  notes: string[];
+  failures: CheckFailure[];
+  amounts?: BillingAmounts;
+  /** The subscription's facts, when they were read now. */
+  subscription?: KnownAtOvh;
+}> {
   const none = { notes: [], failures: [] };
   const licence = live.licence;
   if (!licence || isUnknown(inputs.quantity) || (!newObject && isUnknown(inputs.tenant))) return none;
@@ -74,9 +102,15 @@ async function billingOf(
           amounts: { monthlyBefore: monthly, monthlyAfter: monthly, currency: seat?.currency ?? "" },
         };
   }
-  const commitment = newObject
-    ? commitmentIfBoughtNow()
-    : await currentCommitment(ctx, inputs.tenant, licence, previous, before);
+  const now = await ovhNow(ctx);
+  let commitment: Commitment | undefined;
+  let subscription: KnownAtOvh | undefined;
+  if (newObject) commitment = commitmentIfBoughtNow(now);
+  else if (known.purchaseDate !== undefined) commitment = commitmentOf(known.purchaseDate, now);
+  else {
+    subscription = await currentSubscription(ctx, inputs.tenant, licence, previous, before);
+    commitment = commitmentOf(subscription?.purchaseDate, now);
+  }
   const change = describeSubscriptionChange({
     licenceName: licence.name,
     seatsBefore: before,
@@ -99,33 +133,42 @@ async function billingOf(
     change.monthlyBefore !== null && change.monthlyAfter !== null && change.currency !== null
       ? { monthlyBefore: change.monthlyBefore, monthlyAfter: change.monthlyAfter, currency: change.currency }
       : undefined;
-  return { notes: [change.message], failures: [], ...(amounts ? { amounts } : {}) };
+  return {
+    notes: [change.message],
+    failures: [],
+    ...(amounts ? { amounts } : {}),
+    ...(subscription ? { subscription } : {}),
+  };
 }
 
 /**
- * The commitment of the existing subscription a seat change applies to. check knows its previous inputs, not its
- * id: the subscription is the adopted one, or the only one of the tenant with this licence (and parent) and the
- * previous seat count. Undefined when that is not one subscription (the line then says the commitment is unknown).
+ * The purchase date of the existing subscription a seat change applies to. check knows its previous inputs, not
+ * its id: the subscription is the adopted one (1 GET), or the only one of the tenant with this licence (and
+ * parent) and the previous seat count (the list + 1 GET per subscription listed). Undefined when that is not one
+ * subscription (the line then says the commitment is unknown).
  */
-async function currentCommitment(
+async function currentSubscription(
   ctx: ResourceContext,
   tenant: string,
   licence: Licence,
   previous: SubscriptionInputs | undefined,
   before: number,
-): Promise<Commitment | undefined> {
+): Promise<KnownAtOvh | undefined> {
   try {
     const adopted = previous?.existingSubscriptionId;
-    if (typeof adopted === "number")
-      return commitmentOf((await csp2.getSubscription(ctx.ovh, tenant, adopted)).creationDate);
     const parent = previous?.parentSubscriptionId;
-    const ids =
-      typeof parent === "number"
-        ? await csp2.listAddonSubscriptionIds(ctx.ovh, tenant, parent)
-        : await csp2.listSubscriptions(ctx.ovh, tenant);
-    const subscriptions = await Promise.all(ids.map((id) => csp2.getSubscription(ctx.ovh, tenant, id)));
-    const matches = subscriptions.filter((s) => s.licenseId === licence.id && s.quantity === before);
-    return matches.length === 1 ? commitmentOf(matches[0]?.creationDate) : undefined;
+    let found: csp2.OfficeSubscription | undefined;
+    if (typeof adopted === "number") found = await csp2.getSubscription(ctx.ovh, tenant, adopted);
+    else {
+      const ids =
+        typeof parent === "number"
+          ? await csp2.listAddonSubscriptionIds(ctx.ovh, tenant, parent)
+          : await csp2.listSubscriptions(ctx.ovh, tenant);
+      const subscriptions = await Promise.all(ids.map((id) => csp2.getSubscription(ctx.ovh, tenant, id)));
+      const matches = subscriptions.filter((s) => s.licenseId === licence.id && s.quantity === before);
+      found = matches.length === 1 ? matches[0] : undefined;
+    }
+    return found?.creationDate ? { subscriptionId: found.id, purchaseDate: found.creationDate } : undefined;
   } catch {
     return undefined;
   }

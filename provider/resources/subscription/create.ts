@@ -7,6 +7,7 @@
  * ordinary update, so a quantity change is never billed as a side effect of adopting.
  */
 import type { OfficeSubscription } from "../../api/csp2";
+import { ovhNow } from "../billing";
 import { PartialCreateError } from "../errors";
 import { withLocks } from "../keyedLock";
 import type { Licence } from "../licences";
@@ -20,6 +21,7 @@ import {
   type Settings,
   type SubscriptionInputs,
 } from "./inputs";
+import { knownAtOvhOf } from "./known";
 import { readLive, refuseOn } from "./live";
 import { orderAndIdentify, UnconfirmedOrder, unconfirmedText } from "./order";
 import { describeSubscription, outputsFrom } from "./outputs";
@@ -29,7 +31,12 @@ import { checkLive } from "./rules";
 export async function create(inputs: SubscriptionInputs, ctx: ResourceContext) {
   assertKnown(inputs, "create");
   const tenant = inputs.tenant;
-  const live = await checkLive(ctx, inputs, { newObject: true });
+  // The licence id check just resolved (known.ts) saves reading the catalogue again for a replacement.
+  const knownLicenceId = knownAtOvhOf(inputs as unknown as Record<string, unknown>).licenceId;
+  const live = await checkLive(ctx, inputs, {
+    newObject: true,
+    ...(knownLicenceId !== undefined ? { knownLicenceId } : {}),
+  });
   const settings = settingsOf(inputs);
   if (inputs.existingSubscriptionId !== undefined) {
     refuseOn(live.failures, `Adopting subscription ${inputs.existingSubscriptionId} on tenant ${tenant}`);
@@ -47,7 +54,7 @@ export async function create(inputs: SubscriptionInputs, ctx: ResourceContext) {
     const subscription = await withLocks(orderLockKeys(intent), () => orderAndIdentify(ctx, intent));
     return {
       id: resourceId(tenant, subscription.id),
-      outs: outputsFrom(tenant, subscription, licence, settings),
+      outs: outputsFrom(tenant, subscription, licence, settings, await ovhNow(ctx)),
     };
   } catch (error) {
     if (error instanceof UnconfirmedOrder)
@@ -81,5 +88,8 @@ async function adopt(
       `Adopted ${describeSubscription(tenant, subscriptionId)} as it is, with ${live.quantity} seats; ${inputs.quantity} are declared. ` +
         `Nothing was changed now: the next \`pulumi preview\`/\`up\` shows and applies the seat change as an update.`,
     );
-  return { id: resourceId(tenant, subscriptionId), outs: outputsFrom(tenant, live, licence, settings) };
+  return {
+    id: resourceId(tenant, subscriptionId),
+    outs: outputsFrom(tenant, live, licence, settings, await ovhNow(ctx)),
+  };
 }

@@ -77,11 +77,13 @@ export function describeSubscription(tenant: string, subscriptionId: number | nu
     : `subscription ${subscriptionId} on tenant ${tenant}`;
 }
 
+/** The outputs of a subscription as OVH answered it; `now` is OVH's time (`ovhNow`), for the commitment dates. */
 export function outputsFrom(
   tenant: string,
   live: OfficeSubscription,
   licence: LicenceRef,
   settings: Settings,
+  now: Date,
 ): SubscriptionOutputs {
   return {
     tenant,
@@ -100,7 +102,7 @@ export function outputsFrom(
     deletionPolicy: settings.deletionPolicy,
     academicEligibilityAcknowledged: settings.academicEligibilityAcknowledged,
     ...NO_PENDING,
-    ...commitmentOutputs(commitmentOf(live.creationDate)),
+    ...commitmentOutputs(commitmentOf(live.creationDate, now)),
   };
 }
 

@@ -10,6 +10,7 @@
  * cancels what it finds (per deletionPolicy) and refuses to forget an order younger than the grace period.
  */
 import type { OfficeSubscription } from "../../api/csp2";
+import { ovhNow } from "../billing";
 import { inContext, PartialCreateError } from "../errors";
 import { withLocks } from "../keyedLock";
 import { DoubtfulProductError, graceEndsAt, orderLookWindowMs } from "../orderOnce";
@@ -248,5 +249,5 @@ export async function settlePending(
       throw error;
     }
   });
-  return outputsFrom(intent.tenant, adopted, intent.licence, settings);
+  return outputsFrom(intent.tenant, adopted, intent.licence, settings, await ovhNow(ctx));
 }

@@ -4,6 +4,7 @@
  */
 import * as csp2 from "../../api/csp2";
 import { OvhApiError } from "../../ovh/errors";
+import { ovhNow } from "../billing";
 import { findLicenceById } from "../licences";
 import type { ReadResult, ResourceContext } from "../types";
 import { claimSubscription, lookForOrder, type OrderEvidence } from "./evidence";
@@ -58,7 +59,7 @@ export async function read(
       academicEligibilityAcknowledged: licence?.academic ?? false,
     };
   }
-  const outs = outputsFrom(tenant, live, ref, settings);
+  const outs = outputsFrom(tenant, live, ref, settings, await ovhNow(ctx));
   return { id: resourceId(tenant, subscriptionId), props: outs, inputs: inputsFrom(outs) };
 }
 
@@ -91,10 +92,13 @@ async function readPending(
     ctx.log?.warn(doubtfulPending(recorded.intent, recorded.pending, evidence.candidates).message);
   if (evidence.kind !== "subscription") return keep;
   claimSubscription(olds.tenant, evidence.subscription.id);
-  const outs = outputsFrom(olds.tenant, evidence.subscription, recorded.intent.licence, {
-    ...olds,
-    existingSubscriptionId: null,
-  });
+  const outs = outputsFrom(
+    olds.tenant,
+    evidence.subscription,
+    recorded.intent.licence,
+    { ...olds, existingSubscriptionId: null },
+    await ovhNow(ctx),
+  );
   return { id, props: outs, inputs: { ...inputsFrom(outs), quantity: olds.quantity } };
 }
 

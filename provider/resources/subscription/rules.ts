@@ -12,7 +12,7 @@ import { inContext } from "../errors";
 import { describeLicences, findLicenceById, listLicences, matchLicenceName, type Licence } from "../licences";
 import type { CheckFailure, ResourceContext } from "../types";
 import { isUnknown } from "../unknown";
-import { licenceProperty, type SubscriptionInputs } from "./inputs";
+import { licenceProperty, sameName, type SubscriptionInputs } from "./inputs";
 import { seatRefusals } from "./seats";
 
 export interface LiveCheck {
@@ -28,11 +28,16 @@ export interface LiveCheckOptions {
   readonly newObject: boolean;
   /** The current seat count, when the subscription exists (a seat increase needs `newSeatsAllowed`). */
   readonly previousQuantity?: number;
+  /**
+   * The licence id a licence NAME resolved to on this tenant before (known.ts): read alone (1 GET) and taken when
+   * its name still matches; otherwise (gone, renamed, another name declared) the catalogue decides as usual.
+   */
+  readonly knownLicenceId?: number;
 }
 
 /**
  * Every rule that needs OVH, with GETs only. Calls: the tenant's catalogue once per run (1 + N GETs, shared by all
- * subscriptions of the tenant; 1 GET for a licence given by id alone), plus, only when a new object is declared,
+ * subscriptions of the tenant; 1 GET for a licence given by id alone, or by a name whose id is known), plus, only when a new object is declared,
  * 1 GET for an add-on (`availableAddonLicenses` of the parent) and 1-2 GETs for an adoption (the subscription,
  * and the parent's add-on ids when a parent is declared). Failure messages may list names: that can load the
  * catalogue.
@@ -61,7 +66,7 @@ export async function checkLive(
 
   let licence: Licence | undefined;
   try {
-    licence = await resolveLicence(ctx, inputs, failures);
+    licence = await resolveLicence(ctx, inputs, failures, options.knownLicenceId);
   } catch (error) {
     if (error instanceof OvhApiError && error.isGone) {
       failures.push({
@@ -135,6 +140,7 @@ async function resolveLicence(
   ctx: ResourceContext,
   inputs: SubscriptionInputs,
   failures: CheckFailure[],
+  knownLicenceId: number | undefined,
 ): Promise<Licence | undefined> {
   const tenant = inputs.tenant;
   if (inputs.licenceId !== undefined) {
@@ -150,6 +156,10 @@ async function resolveLicence(
     return licence;
   }
   if (inputs.licence === undefined || isUnknown(inputs.licence)) return undefined;
+  if (knownLicenceId !== undefined) {
+    const known = await findLicenceById(ctx, tenant, knownLicenceId);
+    if (known && sameName(known.name, inputs.licence)) return known;
+  }
   const all = await listLicences(ctx, tenant);
   const match = matchLicenceName(all, inputs.licence);
   if (match.match) return match.match;

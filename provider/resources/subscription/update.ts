@@ -4,6 +4,7 @@
  */
 import * as csp2 from "../../api/csp2";
 import type { OfficeTask } from "../../api/csp2";
+import { ovhNow } from "../billing";
 import { inContext } from "../errors";
 import { lockKeys, withLocks } from "../keyedLock";
 import { findLicenceById } from "../licences";
@@ -42,8 +43,9 @@ export async function update(
 
 /**
  * Sets the seats of an existing subscription to `quantity`, under its lock. Calls: 1 GET (live state: skip when
- * already at the target, wait for a pending task first) + 1 POST + the task's polls + 1 GET (final state); +0-1
- * GET for the licence flags when the catalogue is not cached yet.
+ * already at the target, wait for a pending task first) + 1 POST + the task's polls + 1 GET (final state). The
+ * licence flags are the ones check read in this run (licences.ts remembers them per run): 0 GET after check, 1
+ * when check did not run (values unknown in preview). Commitment dates are on OVH's clock (no call of its own).
  */
 export async function changeSeats(
   ctx: ResourceContext,
@@ -65,7 +67,7 @@ export async function changeSeats(
     }
     const settings: Settings = outs;
     const ref: LicenceRef = { id: outs.licenceId, name: outs.licenceName, type: outs.licenceType };
-    if (live.quantity === quantity) return outputsFrom(tenant, live, ref, settings);
+    if (live.quantity === quantity) return outputsFrom(tenant, live, ref, settings, await ovhNow(ctx));
 
     // Judged against the live seat count (what OVH changes) and the licence's flags as OVH has them now.
     const licence = await findLicenceById(ctx, tenant, live.licenseId).catch(() => undefined);
@@ -95,6 +97,6 @@ export async function changeSeats(
       throw inContext(`Changing the seats of ${label} to ${quantity}`, error);
     }
     const after = await readLive(ctx, tenant, subscriptionId);
-    return outputsFrom(tenant, after ?? { ...live, quantity }, ref, settings);
+    return outputsFrom(tenant, after ?? { ...live, quantity }, ref, settings, await ovhNow(ctx));
   });
 }

@@ -463,3 +463,156 @@ describe("pending order rules (fake OVH)", () => {
     });
   });
 });
+
+/** A catalogue-only OVH (tenant `t`), with duplicate names on demand and a settable clock (OVH's, for dates). */
+class FakeCatalogue implements OvhRequester {
+  readonly requests: string[] = [];
+  now = Date.parse("2026-01-05T00:00:00Z");
+  readonly licences = new Map<number, string>([
+    [11, "Alpha Suite"],
+    [12, "Beta Suite"],
+  ]);
+
+  async serverNow(): Promise<number> {
+    return this.now;
+  }
+
+  async request<T>(req: OvhRequest): Promise<T> {
+    this.requests.push(`${req.method} ${req.path}`);
+    const path = req.path.replace(/^\/saas\/csp2\/t/, "");
+    if (req.method === "GET" && path === "/orderableLicenses") return [...this.licences.keys()] as T;
+    const one = /^\/orderableLicenses\/(\d+)$/.exec(path);
+    const name = one ? this.licences.get(Number(one[1])) : undefined;
+    if (req.method === "GET" && one && name !== undefined)
+      return {
+        id: Number(one[1]),
+        name,
+        licenceType: "NON-SPECIFIC",
+        limit: 50,
+        newSeatsAllowed: true,
+        newSubscriptionsAllowed: true,
+      } as T;
+    if (req.method === "GET" && one)
+      throw new OvhApiError({ status: 404, method: "GET", path: req.path, body: { message: "nope" } });
+    throw new Error(`fake: unexpected ${req.method} ${req.path}`);
+  }
+}
+
+describe("check keeps what it learned at OVH for the next run (fake OVH)", () => {
+  const PURCHASE = "2026-01-01T00:00:00.000Z";
+  const declared = { tenant: "t", licence: "alpha  suite", quantity: 5 };
+  const stored = (known: Record<string, unknown>, more: Record<string, unknown> = {}) => ({
+    ...declared,
+    deletionPolicy: "cancel",
+    academicEligibilityAcknowledged: false,
+    knownAtOvh: known,
+    ...more,
+  });
+  let fake: FakeCatalogue;
+  let ctx: ResourceContext;
+  beforeEach(() => {
+    fake = new FakeCatalogue();
+    ctx = { ovh: fake };
+  });
+  /** The same check on a fresh OVH client with no state: what the messages were before any id was kept. */
+  const withoutState = async (raw: Record<string, unknown>) => {
+    const other = new FakeCatalogue();
+    for (const [id, name] of fake.licences) other.licences.set(id, name);
+    return handler.check(raw, { ovh: other });
+  };
+
+  test("a new subscription: the catalogue resolves the name; the checked inputs keep the licence id", async () => {
+    const result = await handler.check(declared, ctx);
+    expect(result.failures).toEqual([]);
+    expect(result.inputs).toMatchObject({ knownAtOvh: { licenceId: 11 } });
+    expect(fake.requests).toContain("GET /saas/csp2/t/orderableLicenses");
+  });
+
+  test("a seat change: 1 GET of the licence by its id in state (name still matching), the date from state", async () => {
+    const olds = stored({ licenceId: 11, subscriptionId: 3, purchaseDate: PURCHASE });
+    const result = await handler.check({ ...declared, quantity: 7 }, ctx, olds);
+    expect(result.failures).toEqual([]);
+    expect(fake.requests).toEqual(["GET /saas/csp2/t/orderableLicenses/11"]);
+    expect(result.notes?.[0]).toMatch(/5 → 7 \(\+2\).*increase billed at least until 2026-02-01/);
+    expect(result.inputs).toMatchObject({
+      knownAtOvh: { licenceId: 11, subscriptionId: 3, purchaseDate: PURCHASE },
+    });
+  });
+
+  test("the licence's limit and flags come from that read: above the limit is refused as before", async () => {
+    const olds = stored({ licenceId: 11, purchaseDate: PURCHASE });
+    const raw = { ...declared, quantity: 51 };
+    const result = await handler.check(raw, ctx, olds);
+    expect(fake.requests).toEqual(["GET /saas/csp2/t/orderableLicenses/11"]);
+    expect(result.failures).toEqual([expect.objectContaining({ property: "quantity" })]);
+    expect(result.failures).toEqual((await withoutState(raw)).failures);
+  });
+
+  test("inputs unchanged: no call, and the facts stay in the checked inputs", async () => {
+    const olds = stored({ licenceId: 11, subscriptionId: 3, purchaseDate: PURCHASE });
+    const result = await handler.check(declared, ctx, olds);
+    expect(fake.requests).toEqual([]);
+    expect(result.inputs).toEqual(olds);
+  });
+
+  test("the licence renamed at OVH: the catalogue decides, with the messages of a check without state", async () => {
+    fake.licences.set(11, "Alpha Suite (legacy)");
+    fake.licences.set(13, "Alpha Suite");
+    const olds = stored({ licenceId: 11, purchaseDate: PURCHASE });
+    const result = await handler.check({ ...declared, quantity: 6 }, ctx, olds);
+    expect(result.failures).toEqual([]);
+    expect(result.inputs).toMatchObject({ knownAtOvh: { licenceId: 13, purchaseDate: PURCHASE } });
+    expect(fake.requests).toContain("GET /saas/csp2/t/orderableLicenses");
+
+    fake = new FakeCatalogue(); // the next run
+    fake.licences.set(11, "Alpha Suite (legacy)");
+    fake.licences.set(13, "Alpha Suite");
+    fake.licences.set(14, "ALPHA suite"); // now two licences carry the declared name
+    const ambiguous = await handler.check({ ...declared, quantity: 6 }, { ovh: fake }, olds);
+    expect(ambiguous.failures).toEqual([
+      expect.objectContaining({ property: "licence", reason: expect.stringMatching(/several licences/) }),
+    ]);
+    expect(ambiguous.failures).toEqual((await withoutState({ ...declared, quantity: 6 })).failures);
+  });
+
+  test("the id in state gone (404), or another name declared: the catalogue decides, same refusals", async () => {
+    const gone = stored({ licenceId: 99, purchaseDate: PURCHASE });
+    const found = await handler.check({ ...declared, quantity: 6 }, ctx, gone);
+    expect(found.failures).toEqual([]);
+    expect(found.inputs).toMatchObject({ knownAtOvh: { licenceId: 11 } });
+
+    const typo = { ...declared, licence: "Alpha Suit", quantity: 6 };
+    const refused = await handler.check(typo, { ovh: new FakeCatalogue() }, stored({ licenceId: 11 }));
+    expect(refused.failures).toEqual([
+      expect.objectContaining({
+        property: "licence",
+        reason: expect.stringMatching(/Did you mean "Alpha Suite"/),
+      }),
+    ]);
+    expect(refused.failures).toEqual((await withoutState(typo)).failures);
+  });
+
+  test("a replacement (another tenant) uses neither the licence id nor the purchase date", async () => {
+    const olds = stored({ licenceId: 11, purchaseDate: PURCHASE }, { tenant: "other" });
+    const result = await handler.check({ ...declared, quantity: 6 }, ctx, olds);
+    expect(result.failures).toEqual([]);
+    expect(fake.requests[0]).toBe("GET /saas/csp2/t/orderableLicenses");
+    expect(result.inputs).toEqual(expect.objectContaining({ knownAtOvh: { licenceId: 11 } }));
+  });
+
+  test("commitment windows are judged on OVH's clock: a decrease refused once OVH's time is past the window", async () => {
+    const olds = stored({ licenceId: 11, purchaseDate: PURCHASE });
+    fake.now = Date.parse("2026-01-06T00:00:00Z"); // 5 days after the purchase
+    const inside = await handler.check({ ...declared, quantity: 4 }, ctx, olds);
+    expect(inside.failures).toEqual([]);
+    expect(inside.notes?.[0]).toMatch(/decrease allowed until 2026-01-08/);
+    fake.now = Date.parse("2026-01-10T00:00:00Z"); // 9 days after: whatever this machine's clock says
+    const outside = await handler.check({ ...declared, quantity: 4 }, ctx, olds);
+    expect(outside.failures).toEqual([
+      expect.objectContaining({
+        property: "quantity",
+        reason: expect.stringMatching(/window for decreases after purchase or renewal closed on 2026-01-08/),
+      }),
+    ]);
+  });
+});
