@@ -8,6 +8,9 @@ import {
   type DomainAutoConfigInputs,
   type DomainAutoConfigOutputs,
 } from "../../provider/resources/domainAutoConfig";
+import { exportZone, listRecords } from "../../provider/api/dnsZone";
+import type { OvhRequest, OvhRequester } from "../../provider/ovh/request";
+import { parseZoneExport } from "../../provider/resources/domainAutoConfig/zoneExport";
 import { seededTenants, startTestSandbox, type TestSandbox } from "./support";
 
 interface Rec {
@@ -37,6 +40,23 @@ async function callLines(env: TestSandbox): Promise<string[]> {
 
 const line = (r: Pick<Rec, "fieldType" | "subDomain" | "target">) =>
   `${r.fieldType} ${r.subDomain} ${r.target}`;
+
+/**
+ * The client with an export that leaves out the lines `hide` picks, as OVH would if it exported only the zone as
+ * last refreshed (records added since then missing). Every other call goes to the sandbox unchanged.
+ */
+function withStaleExport(ovh: OvhRequester, hide: (line: string) => boolean): OvhRequester {
+  return {
+    async request<T = unknown>(req: OvhRequest): Promise<T> {
+      const answer = await ovh.request<T>(req);
+      if (req.method !== "GET" || !req.path.endsWith("/export") || typeof answer !== "string") return answer;
+      return answer
+        .split("\n")
+        .filter((l) => !hide(l))
+        .join("\n") as T;
+    },
+  };
+}
 
 async function checked(env: TestSandbox, raw: Record<string, unknown>): Promise<DomainAutoConfigInputs> {
   const result = await handler.check(raw, env.ctx);
@@ -96,6 +116,15 @@ describe("DomainAutoConfig on the sandbox", () => {
     expect(result.failures.map((f) => f.property)).toEqual(["tenant"]);
   });
 
+  it("the export holds exactly as many records as the id listing (SOA aside), so planning trusts it", async () => {
+    for (const zone of ["contoso-demo.fr", "fabrikam-demo.com"]) {
+      const exported = parseZoneExport(await exportZone(env.client, zone), zone);
+      const ids = await listRecords(env.client, zone);
+      expect(exported).toHaveLength(ids.length);
+      expect(ids).toHaveLength((await zoneRecords(env, zone)).length);
+    }
+  });
+
   describe("on the clean zone contoso-demo.fr", () => {
     let inputs: DomainAutoConfigInputs;
     let outs: DomainAutoConfigOutputs;
@@ -113,22 +142,28 @@ describe("DomainAutoConfig on the sandbox", () => {
       );
       expect(result.failures).toEqual([]);
       inputs = result.inputs!;
-      // check: tenant, zone, domain delegation, and the zone export (nothing on Microsoft's names)
+      // check: tenant, zone, domain delegation, the zone export and the id listing (the export accounts for
+      // every listed id, so it is trusted: nothing on Microsoft's names)
       expect((await callLines(env)).sort()).toEqual(
         [
           `GET /saas/csp2/${tenant}`,
           "GET /domain/zone/contoso-demo.fr",
           "GET /domain/contoso-demo.fr",
           "GET /domain/zone/contoso-demo.fr/export",
+          "GET /domain/zone/contoso-demo.fr/record",
         ].sort(),
       );
       await env.control.clearCalls();
       ({ id, outs } = await handler.create(inputs, run));
       expect(id).toBe(`${tenant}/contoso-demo.fr`);
-      // create: the preconditions were read by check in this run; a fresh export under the zone lock, the
-      // POSTs (their answers carry the records: no read-back) and one refresh
-      expect(await callLines(env)).toEqual([
+      // create: the preconditions were read by check in this run; a fresh export and id listing under the zone
+      // lock (in parallel: either order), the POSTs (their answers carry the records: no read-back), one refresh
+      const created = await callLines(env);
+      expect(created.slice(0, 2).sort()).toEqual([
         "GET /domain/zone/contoso-demo.fr/export",
+        "GET /domain/zone/contoso-demo.fr/record",
+      ]);
+      expect(created.slice(2)).toEqual([
         ...Array(8).fill("POST /domain/zone/contoso-demo.fr/record"),
         "POST /domain/zone/contoso-demo.fr/refresh",
       ]);
@@ -285,6 +320,46 @@ describe("DomainAutoConfig on the sandbox", () => {
       await handler.delete(id, outs, env.ctx);
     } finally {
       await env.control.request("PUT", "/dns/recordIdZeroBug", { enabled: false });
+    }
+  });
+
+  it("a stale export (a record added, not yet refreshed, left out) is not trusted: the plan still sees the record", async () => {
+    const zone = "contoso-demo.fr";
+    const added = await env.client.request<Rec>({
+      method: "POST",
+      path: `/domain/zone/${zone}/record`,
+      body: { fieldType: "CNAME", subDomain: "autodiscover", target: "mailconfig.ovh.net.", ttl: 0 },
+    });
+    try {
+      const { ctx } = env.newContext();
+      const stale = { ...ctx, ovh: withStaleExport(ctx.ovh, (l) => l.startsWith("autodiscover\t")) };
+      const raw = { tenant, domain: zone, services: ["exchange"] };
+      const listed = await listRecords(env.client, zone);
+      const exported = parseZoneExport(await exportZone(stale.ovh, zone), zone);
+      expect(exported).toHaveLength(listed.length - 1); // the export misses the added record
+      await env.control.clearCalls();
+      const result = await handler.check(raw, stale);
+      expect(result.failures).toHaveLength(1);
+      expect(result.failures[0]?.reason).toContain(`CNAME autodiscover.${zone} → mailconfig.ovh.net.`);
+      // export and id listing disagree: the listing path, from the unfiltered listing already read (once); here
+      // (5 records, 4 names and types to look at) a filtered list per name and type, then the added record by id
+      const calls = (await env.control.calls()).map(
+        (c) => `${c.method} ${c.path}${c.query ? `?${c.query}` : ""}`,
+      );
+      expect(calls.filter((c) => c === `GET /domain/zone/${zone}/export`)).toHaveLength(1);
+      expect(calls.filter((c) => c === `GET /domain/zone/${zone}/record`)).toHaveLength(1);
+      expect(calls.filter((c) => c.startsWith(`GET /domain/zone/${zone}/record/`))).toEqual([
+        `GET /domain/zone/${zone}/record/${added.id}`,
+      ]);
+      expect(listed).toContain(added.id);
+      const inputs = (await handler.check(raw, undefined)).inputs!; // no remote checks
+      await env.control.clearCalls();
+      await expect(handler.create(inputs, stale)).rejects.toThrow(
+        /records in the way[\s\S]*mailconfig\.ovh\.net/,
+      );
+      expect(await env.control.mutatingCalls()).toEqual([]);
+    } finally {
+      await env.client.request({ method: "DELETE", path: `/domain/zone/${zone}/record/${added.id}` });
     }
   });
 

@@ -8,8 +8,10 @@
  * optional TTL (with s/m/h/d/w units) and class, `;` comments and `( … )` continuations outside quotes. OVH
  * exports its SPF, DKIM and DMARC pseudo-types as TXT (`exportedType`). Anything else unexpected makes the
  * parse give up (undefined) and the callers fall back to the record listing, never guess.
- * Assumed, as the sandbox does: the export shows the records as the API stores them, changes not yet refreshed
- * included (if OVH exported only the last refreshed zone, an out-of-band change would show once refreshed).
+ * Not assumed: that the export shows the records as the API stores them, changes not yet refreshed included
+ * (the sandbox does; real OVH is unverified). Planning trusts it only when it holds as many records as the id
+ * listing (`scanRecords` in `zone.ts`); refresh uses it only for values of ids the listing confirms (an edit
+ * not yet refreshed would show once refreshed).
  * If OVH does not offer the call to these credentials (unsupported or refused), the fallback is remembered for
  * the OVH client (one Pulumi run) so it is not asked again; "not found" is not remembered (the zone may be gone).
  */

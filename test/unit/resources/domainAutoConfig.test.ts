@@ -7,28 +7,14 @@ import { OvhApiError } from "../../../provider/ovh/errors";
 import type { OvhRequest } from "../../../provider/ovh/request";
 import type { ResourceContext } from "../../../provider/resources/types";
 import { UNKNOWN } from "../../../provider/resources/unknown";
-import { FakeDnsOvh, type FakeRecord } from "./domainFakeZone";
+import { FakeDnsOvh } from "./domainFakeZone";
 
 const quiet = { info: () => undefined, warn: () => undefined };
 
-/** OVH's zone export as BIND text: apex records under a blank owner, no TTL for 0, SPF/DKIM/DMARC as TXT. */
-function zoneFile(zone: string, records: readonly FakeRecord[]): string {
-  const lines = ["$TTL 3600", `@\tIN SOA dns1.ovh.net. tech.ovh.net. (2026010100 86400 3600 3600000 300)`];
-  const sorted = [...records].sort((a, b) => a.subDomain.localeCompare(b.subDomain) || a.id - b.id);
-  for (const r of sorted) {
-    const type = ["SPF", "DKIM", "DMARC"].includes(r.fieldType) ? "TXT" : r.fieldType;
-    lines.push(`${r.subDomain}\t${r.ttl === 0 ? "" : r.ttl}\tIN ${type}\t${r.target}`);
-  }
-  return `${lines.join("\n")}\n`;
-}
-
-/** The in-memory zone plus `GET /domain/zone/{zone}/export`, which real OVH and the sandbox offer. */
+/** The in-memory zone plus `GET /domain/zone/{zone}/export` of the records as stored, as the sandbox does. */
 class FakeDnsOvhWithExport extends FakeDnsOvh {
-  override async request<T = unknown>(req: OvhRequest): Promise<T> {
-    const zone = /^\/domain\/zone\/([^/]+)\/export$/.exec(req.path)?.[1];
-    if (req.method !== "GET" || zone === undefined || !this.zones.has(zone)) return super.request<T>(req);
-    this.calls.push(`GET ${req.path}`);
-    return zoneFile(zone, this.records(zone)) as T;
+  constructor() {
+    super("live");
   }
 }
 
@@ -196,22 +182,21 @@ describe.each([
       ["sipFederation", "created"],
     ]);
     expect(outs.records.every((r) => r.id > 0)).toBe(true);
-    // 3 precondition GETs and the export: nothing on Microsoft's names, so no record is read.
-    // Without the export (refused as unknown here): one unfiltered list and one GET per record (small zone).
+    // 3 precondition GETs, the export and the id listing (as many ids as exported records: the export is
+    // trusted): nothing on Microsoft's names, so no record is read.
+    // Without the export (refused as unknown here): the same listing and one GET per record (small zone).
     expect(ovh.calls.filter((c) => c.startsWith("GET"))).toEqual([
       "GET /saas/csp2/csp2-1",
       "GET /domain/zone/contoso.com",
       "GET /domain/contoso.com",
       "GET /domain/zone/contoso.com/export",
+      "GET /domain/zone/contoso.com/record",
       ...(zoneExport
         ? []
-        : [
-            "GET /domain/zone/contoso.com/record",
-            ...ovh
-              .records("contoso.com")
-              .slice(0, 2)
-              .map((r) => `GET /domain/zone/contoso.com/record/${r.id}`),
-          ]),
+        : ovh
+            .records("contoso.com")
+            .slice(0, 2)
+            .map((r) => `GET /domain/zone/contoso.com/record/${r.id}`)),
     ]);
     expect(handler.diff(id, outs, inputs)).toMatchObject({ changes: false });
   });
@@ -404,7 +389,7 @@ describe("OVH calls", () => {
   const records = (ovh: FakeDnsOvh, zone: string) =>
     ovh.calls.filter((c) => c.includes(`/domain/zone/${zone}`));
 
-  it("check then create in one run: the preconditions are read once, a clean zone costs one export each", async () => {
+  it("check then create in one run: the preconditions are read once, a clean zone costs one export and one id listing each", async () => {
     const { ovh, ctx } = setup();
     const raw = { tenant: "csp2-1", domain: "contoso.com", services: ["exchange"] };
     const result = await handler.check(raw, ctx);
@@ -413,11 +398,13 @@ describe("OVH calls", () => {
       "GET /domain/zone/contoso.com",
       "GET /domain/contoso.com",
       "GET /domain/zone/contoso.com/export",
+      "GET /domain/zone/contoso.com/record",
     ]);
     ovh.calls.length = 0;
     await handler.create(result.inputs!, ctx);
     expect(ovh.calls).toEqual([
       "GET /domain/zone/contoso.com/export",
+      "GET /domain/zone/contoso.com/record",
       ...Array(3).fill("POST /domain/zone/contoso.com/record"),
       "POST /domain/zone/contoso.com/refresh",
     ]);
@@ -547,6 +534,90 @@ describe("OVH calls", () => {
       "A ",
       "CNAME sip",
     ]);
+  });
+});
+
+describe("a stale export (OVH exporting the zone as last refreshed, changes since then left out)", () => {
+  const services = { tenant: "csp2-1", domain: "contoso.com", services: ["exchange"] };
+  const stale = () => {
+    const ovh = new FakeDnsOvh("applied").addZone("contoso.com", [
+      { fieldType: "NS", subDomain: "", target: "dns1.ovh.net.", ttl: 0 },
+      { fieldType: "A", subDomain: "", target: "192.0.2.10", ttl: 0 },
+    ]);
+    const ctx: ResourceContext = { ovh, log: quiet };
+    return { ovh, ctx };
+  };
+  const exported = (ovh: FakeDnsOvh) => parseZoneExport(ovh.exportText("contoso.com") ?? "", "contoso.com");
+
+  it("is not trusted when it holds fewer records than the id listing: a record added on Microsoft's name is still in the way", async () => {
+    const { ovh, ctx } = stale();
+    const added = ovh.addRecord("contoso.com", {
+      fieldType: "CNAME",
+      subDomain: "autodiscover",
+      target: "mailconfig.ovh.net.",
+      ttl: 0,
+    });
+    expect(exported(ovh)?.some((r) => r.subDomain === "autodiscover")).toBe(false); // invisible to the export
+    const result = await handler.check(services, ctx);
+    expect(result.failures).toHaveLength(1);
+    expect(result.failures[0]?.reason).toContain("CNAME autodiscover.contoso.com → mailconfig.ovh.net.");
+    // 2 exported records, 3 listed ids: the listing path, from the listing already read (one listing call),
+    // then one GET per id (a small zone), the added record among them.
+    expect(ovh.calls).toEqual([
+      "GET /saas/csp2/csp2-1",
+      "GET /domain/zone/contoso.com",
+      "GET /domain/contoso.com",
+      "GET /domain/zone/contoso.com/export",
+      "GET /domain/zone/contoso.com/record",
+      ...ovh.records("contoso.com").map((r) => `GET /domain/zone/contoso.com/record/${r.id}`),
+    ]);
+    expect(ovh.calls).toContain(`GET /domain/zone/contoso.com/record/${added.id}`);
+    await expect(handler.create(await checked(services), ctx)).rejects.toThrow(
+      /records in the way[\s\S]*mailconfig\.ovh\.net/,
+    );
+    expect(ovh.writes).toEqual([]);
+  });
+
+  it("an identical record added but not refreshed is adopted exactly as the listing path adopts it, not duplicated", async () => {
+    const outcome = async (ovh: FakeDnsOvh) => {
+      const added = ovh.addRecord("contoso.com", {
+        fieldType: "CNAME",
+        subDomain: "autodiscover",
+        target: "autodiscover.outlook.com.",
+        ttl: 300,
+      });
+      const { outs } = await handler.create(await checked(services), { ovh, log: quiet });
+      return {
+        records: outs.records.map(
+          (r) => `${r.role} ${r.origin} ${r.ttl} ${r.id === added.id ? "added" : ""}`,
+        ),
+        autodiscover: ovh.records("contoso.com").filter((r) => r.subDomain === "autodiscover").length,
+      };
+    };
+    const fromStaleExport = await outcome(stale().ovh);
+    expect(fromStaleExport).toEqual(await outcome(setupZones(false).ovh)); // export refused: the listing path
+    expect(fromStaleExport).toEqual({
+      records: ["mx created 3600 ", "autodiscover adopted 300 added", "spf created 3600 "],
+      autodiscover: 1,
+    });
+  });
+
+  it("refresh needs no such guard: the listing tells which of ours exist, a foreign addition changes none of them", async () => {
+    const { ovh, ctx } = stale();
+    const inputs = await checked({ ...services, verificationTxt: "MS=ms42" });
+    const { id, outs } = await handler.create(inputs, ctx); // refreshed: the export shows our records
+    ovh.addRecord("contoso.com", { fieldType: "TXT", subDomain: "", target: "other=1", ttl: 0 });
+    const mx = outs.records.find((r) => r.role === "mx")!;
+    ovh.zones.set(
+      "contoso.com",
+      ovh.records("contoso.com").filter((r) => r.id !== mx.id),
+    );
+    expect(exported(ovh)?.filter((r) => r.type === "TXT")).toHaveLength(2); // neither change exported
+    expect(exported(ovh)?.some((r) => r.type === "MX")).toBe(true);
+    ovh.calls.length = 0;
+    const read = await handler.read(id, outs, ctx);
+    expect(ovh.calls).toEqual(["GET /domain/zone/contoso.com/export", "GET /domain/zone/contoso.com/record"]);
+    expect(read.props?.records).toEqual(outs.records.filter((r) => r.id !== mx.id));
   });
 });
 

@@ -10,9 +10,28 @@ export interface FakeRecord {
   ttl: number;
 }
 
+/** OVH's zone export as BIND text: apex records under a blank owner, no TTL for 0, SPF/DKIM/DMARC as TXT. */
+export function zoneFile(records: readonly FakeRecord[]): string {
+  const lines = ["$TTL 3600", `@\tIN SOA dns1.ovh.net. tech.ovh.net. (2026010100 86400 3600 3600000 300)`];
+  const sorted = [...records].sort((a, b) => a.subDomain.localeCompare(b.subDomain) || a.id - b.id);
+  for (const r of sorted) {
+    const type = ["SPF", "DKIM", "DMARC"].includes(r.fieldType) ? "TXT" : r.fieldType;
+    lines.push(`${r.subDomain}\t${r.ttl === 0 ? "" : r.ttl}\tIN ${type}\t${r.target}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * What `GET /domain/zone/{zone}/export` answers: "none", 404 as an unknown route; "live", the records as
+ * stored (as the sandbox does); "applied", the zone as at its last `POST …/refresh` (or `addZone`), the stale
+ * export real OVH might give (changes not yet refreshed left out).
+ */
+export type FakeExport = "none" | "live" | "applied";
+
 /**
  * A small in-memory stand-in for OVH's /domain, /domain/zone and /saas/csp2 routes, enough for the
- * DomainAutoConfig handler: records with filters, OVH's TXT quoting, the id=0 bug, and a call log.
+ * DomainAutoConfig handler: records with filters, OVH's TXT quoting, the id=0 bug, the zone export (see
+ * `FakeExport`), and a call log.
  */
 export class FakeDnsOvh implements OvhRequester {
   readonly calls: string[] = [];
@@ -22,14 +41,32 @@ export class FakeDnsOvh implements OvhRequester {
   idZeroBug = false;
   legacy = false;
   private nextId = 1000;
+  /** The records of each zone as at its last refresh (what an "applied" export shows). */
+  private readonly applied = new Map<string, FakeRecord[]>();
+
+  constructor(public zoneExport: FakeExport = "none") {}
 
   addZone(name: string, records: Omit<FakeRecord, "id">[] = [], nameServerType = "hosted"): this {
     this.zones.set(
       name,
       records.map((r) => ({ ...r, id: this.nextId++, target: quote(r.fieldType, r.target) })),
     );
+    this.applied.set(name, structuredClone(this.records(name)));
     this.domains.set(name, { nameServerType, nameServers: ["dns1.ovh.net", "ns1.ovh.net"] });
     return this;
+  }
+
+  /** Adds a record as someone else would through the API (an id from the same sequence), without refreshing. */
+  addRecord(zone: string, record: Omit<FakeRecord, "id">): FakeRecord {
+    const added = { ...record, id: this.nextId++, target: quote(record.fieldType, record.target) };
+    this.records(zone).push(added);
+    return added;
+  }
+
+  /** The export's text as this fake would answer it now (undefined: "none"). */
+  exportText(zone: string): string | undefined {
+    if (this.zoneExport === "none") return undefined;
+    return zoneFile(this.zoneExport === "live" ? this.records(zone) : (this.applied.get(zone) ?? []));
   }
 
   records(zone: string): FakeRecord[] {
@@ -89,7 +126,12 @@ export class FakeDnsOvh implements OvhRequester {
           dnssecSupported: true,
           hasDnsAnycast: false,
         };
-      if (p[4] === "refresh") return null;
+      if (p[4] === "refresh") {
+        this.applied.set(zoneName, structuredClone(zone));
+        return null;
+      }
+      if (p[4] === "export" && p.length === 5 && req.method === "GET" && this.zoneExport !== "none")
+        return this.exportText(zoneName);
       if (p[4] === "record" && p.length === 5) {
         if (req.method === "GET") {
           const q = req.query ?? {};
