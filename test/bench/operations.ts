@@ -200,8 +200,9 @@ export async function measureOperations(
       "Subscription seat change",
       "Subscription",
       () => ({
-        floor: 4,
-        floorWhy: "licence rules (1 read, id in state), changeQuantity, 1 task poll, read",
+        floor: 7,
+        floorWhy:
+          "licence rules (1 read, id in state), purchase date for the commitment line (list + 1 read: check sees the inputs, not the id, on the first change after create; carried in state afterwards), live seats under the lock, changeQuantity, 1 task poll, final read",
       }),
       up,
     );
