@@ -458,6 +458,19 @@ async function sandboxOrders(): Promise<number> {
   return Object.keys((state["order"] as { orders: Record<string, unknown> }).orders).length;
 }
 
+/** The services the sandbox has marked `deleteAtExpiration`, by resource name. */
+async function scheduledForDeletion(): Promise<Set<string>> {
+  const { state } = await env.control.state();
+  const slice = state["services"] as {
+    services: Record<string, { resourceName: string; deleteAtExpiration: boolean }>;
+  };
+  return new Set(
+    Object.values(slice.services)
+      .filter((s) => s.deleteAtExpiration)
+      .map((s) => s.resourceName),
+  );
+}
+
 async function sandboxTenants(): Promise<Map<string, { displayName: string }>> {
   const { state } = await env.control.state();
   const csp2 = state["csp2"] as { tenants: Record<string, { serviceName: string; displayName: string }> };
@@ -542,14 +555,12 @@ test(`tenant fault soak: ${TENANT_CYCLES} order / update / delete cycles of two 
       await tenantHandler.delete(h.id as string, h.outs as TenantOutputs, run.ctx);
       h.deleted = true;
     });
+    // The sandbox's own billing records, not the API: under OVH_SANDBOX_FIDELITY=nullFields the API may answer
+    // `renew: null`, which says nothing about what the provider set.
+    const scheduled = await scheduledForDeletion();
     for (const r of resources) {
       const name = r.outs?.serviceName;
-      if (!name) continue;
-      const infos = await env.client.request<{ renew?: { deleteAtExpiration?: boolean } }>({
-        method: "GET",
-        path: `/saas/csp2/${name}/serviceInfos`,
-      });
-      if (infos.renew?.deleteAtExpiration !== true) figures.notDeleted += 1;
+      if (name && !scheduled.has(name)) figures.notDeleted += 1;
     }
     figures.cycles += 1;
   }
