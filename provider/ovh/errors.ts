@@ -92,6 +92,16 @@ export class OvhApiError extends Error {
  * `mayHaveReachedServer` is true when the request could have been received and acted on:
  * a mutating call in that state must be checked, never blindly replayed.
  */
+/** OVH answered that the object does not exist (any other failure, or none: false). */
+export function isGoneAtOvh(error: unknown): boolean {
+  return error instanceof OvhApiError && error.isGone;
+}
+
+/** OVH refused because something is in progress on the object (any other failure, or none: false). */
+export function isConflictAtOvh(error: unknown): boolean {
+  return error instanceof OvhApiError && error.isConflict;
+}
+
 export class OvhNetworkError extends Error {
   override readonly name = "OvhNetworkError";
   readonly method: HttpMethod;

@@ -9,7 +9,7 @@
  */
 import * as csp2 from "../api/csp2";
 import type { OfficeLicence } from "../api/csp2";
-import { OvhApiError } from "../ovh/errors";
+import { isGoneAtOvh } from "../ovh/errors";
 import type { OvhRequester } from "../ovh/request";
 import type { ResourceContext } from "./types";
 
@@ -115,7 +115,7 @@ async function getOrUndefined(
   try {
     return toLicence(await csp2.getOrderableLicense(ctx.ovh, tenant, id));
   } catch (error) {
-    if (error instanceof OvhApiError && error.isGone) return undefined;
+    if (isGoneAtOvh(error)) return undefined;
     throw error;
   }
 }

@@ -11,7 +11,7 @@
 import * as csp2 from "../../api/csp2";
 import * as dnsZone from "../../api/dnsZone";
 import * as domainApi from "../../api/domain";
-import { OvhApiError } from "../../ovh/errors";
+import { isGoneAtOvh } from "../../ovh/errors";
 import type { OvhRequester } from "../../ovh/request";
 import { inContext } from "../errors";
 import type { CheckFailure, ResourceContext } from "../types";
@@ -28,7 +28,7 @@ export async function gone<T>(call: Promise<T>): Promise<T | undefined> {
   try {
     return await call;
   } catch (error) {
-    if (error instanceof OvhApiError && error.isGone) return undefined;
+    if (isGoneAtOvh(error)) return undefined;
     throw error;
   }
 }

@@ -5,7 +5,7 @@
  * optional fields (OVH may answer `subDomain: null` or `ttl: null`).
  */
 import * as dnsZone from "../../api/dnsZone";
-import { OvhApiError } from "../../ovh/errors";
+import { isGoneAtOvh } from "../../ovh/errors";
 import { inContext } from "../errors";
 import type { ResourceContext } from "../types";
 import { where, type DomainAutoConfigInputs } from "./inputs";
@@ -63,7 +63,7 @@ export async function deleteRecord(ctx: ResourceContext, zone: string, id: numbe
   try {
     await dnsZone.deleteRecord(ctx.ovh, zone, id);
   } catch (error) {
-    if (error instanceof OvhApiError && error.isGone) return; // already gone
+    if (isGoneAtOvh(error)) return; // already gone
     throw error;
   }
 }

@@ -19,7 +19,7 @@
  * OVH may answer `subDomain: null` (the apex) and `ttl: null` (zone default): see `toLive`.
  */
 import * as dnsZone from "../../api/dnsZone";
-import { OvhApiError } from "../../ovh/errors";
+import { isGoneAtOvh } from "../../ovh/errors";
 import type { ResourceContext } from "../types";
 import type { LiveRecord, ManagedRecord, TakenOverRecord } from "./plan";
 import { normaliseSubDomain, sameTarget, type RecordRole } from "./records";
@@ -117,7 +117,7 @@ export async function getRecord(
   try {
     return await dnsZone.getRecord(ctx.ovh, zone, id);
   } catch (error) {
-    if (error instanceof OvhApiError && error.isGone) return undefined; // deleted meanwhile
+    if (isGoneAtOvh(error)) return undefined; // deleted meanwhile
     throw error;
   }
 }
@@ -127,7 +127,7 @@ async function orGone(listed: ZoneListing): Promise<number[]> {
   try {
     return await listed;
   } catch (error) {
-    if (error instanceof OvhApiError && error.isGone) return [];
+    if (isGoneAtOvh(error)) return [];
     throw error;
   }
 }

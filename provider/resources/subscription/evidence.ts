@@ -6,7 +6,7 @@
  */
 import * as csp2 from "../../api/csp2";
 import type { OfficeSubscription, OfficeTask } from "../../api/csp2";
-import { OvhApiError } from "../../ovh/errors";
+import { isGoneAtOvh } from "../../ovh/errors";
 import type { OvhRequester } from "../../ovh/request";
 import type { Licence } from "../licences";
 import { lockKeys } from "../keyedLock";
@@ -141,7 +141,7 @@ async function lookOnce(
     try {
       subscription = await csp2.getSubscription(ctx.ovh, intent.tenant, id);
     } catch (error) {
-      if (error instanceof OvhApiError && error.isGone) continue;
+      if (isGoneAtOvh(error)) continue;
       throw error;
     }
     rememberLicence(ctx, intent.tenant, subscription);
@@ -164,7 +164,7 @@ async function lookOnce(
     try {
       task = await csp2.getTask(ctx.ovh, intent.tenant, id);
     } catch (error) {
-      if (error instanceof OvhApiError && error.isGone) continue;
+      if (isGoneAtOvh(error)) continue;
       throw error;
     }
     if (!NOT_AN_ORDER.test(task.function) && (task.status === "todo" || task.status === "doing"))
@@ -304,7 +304,7 @@ async function getTaskIfAny(
   try {
     return await csp2.getTask(ctx.ovh, tenant, taskId);
   } catch (error) {
-    if (error instanceof OvhApiError && error.isGone) return undefined;
+    if (isGoneAtOvh(error)) return undefined;
     throw error;
   }
 }

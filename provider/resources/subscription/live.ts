@@ -4,7 +4,7 @@
  */
 import * as csp2 from "../../api/csp2";
 import type { OfficeSubscription } from "../../api/csp2";
-import { OvhApiError } from "../../ovh/errors";
+import { OvhApiError, isGoneAtOvh, isConflictAtOvh } from "../../ovh/errors";
 import { inContext } from "../errors";
 import { TaskFailedError, waitForTask } from "../tasks";
 import type { CheckFailure, ResourceContext } from "../types";
@@ -19,7 +19,7 @@ export async function readLive(
   try {
     return await csp2.getSubscription(ctx.ovh, tenant, subscriptionId);
   } catch (error) {
-    if (error instanceof OvhApiError && error.isGone) return undefined;
+    if (isGoneAtOvh(error)) return undefined;
     throw inContext(`Reading ${describeSubscription(tenant, subscriptionId)}`, error);
   }
 }
@@ -34,7 +34,7 @@ export async function followPending(
   try {
     await waitForTask(ctx, tenant, await csp2.getTask(ctx.ovh, tenant, taskId));
   } catch (error) {
-    if (error instanceof OvhApiError && error.isGone) return;
+    if (isGoneAtOvh(error)) return;
     if (error instanceof TaskFailedError) return; // it ended; the live state says what it left
     throw inContext(`Waiting for task ${taskId} already pending on ${label}`, error);
   }
@@ -42,7 +42,7 @@ export async function followPending(
 
 /** What to do after OVH refused a mutating call, when OVH's answer says it. */
 export function refusalHint(error: unknown): string | undefined {
-  if (error instanceof OvhApiError && error.isConflict)
+  if (isConflictAtOvh(error))
     return "OVH refused because something is in progress (a pending task on the tenant or the parent subscription): wait for it to end, then run `pulumi up` again.";
   if (error instanceof OvhApiError && error.isInvalidRequest)
     return "Fix the declaration as OVH's message says (licence, quantity, limit), then run `pulumi up` again.";

@@ -3,7 +3,7 @@
  * adopted only with proof (pending.ts), else kept as it is; import adopts, never orders.
  */
 import * as csp2 from "../../api/csp2";
-import { OvhApiError } from "../../ovh/errors";
+import { isGoneAtOvh } from "../../ovh/errors";
 import { ovhNow } from "../billing";
 import { findLicenceById } from "../licences";
 import type { ReadResult, ResourceContext } from "../types";
@@ -127,7 +127,7 @@ async function findParent(
     try {
       if ((await csp2.listAddonSubscriptionIds(ctx.ovh, tenant, id)).includes(subscriptionId)) return id;
     } catch (error) {
-      if (!(error instanceof OvhApiError && error.isGone)) throw error;
+      if (!isGoneAtOvh(error)) throw error;
     }
   }
   return null;

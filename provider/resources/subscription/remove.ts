@@ -4,7 +4,7 @@
  */
 import * as csp2 from "../../api/csp2";
 import type { OfficeTask } from "../../api/csp2";
-import { OvhApiError, OvhNetworkError } from "../../ovh/errors";
+import { OvhNetworkError, isGoneAtOvh, isConflictAtOvh } from "../../ovh/errors";
 import { inContext } from "../errors";
 import { lockKeys, withLocks } from "../keyedLock";
 import { DoubtfulProductError, orderLookWindowMs, provesNotExecuted } from "../orderOnce";
@@ -42,7 +42,7 @@ async function cancel(ctx: ResourceContext, tenant: string, subscriptionId: numb
     try {
       task = await csp2.deleteSubscription(ctx.ovh, tenant, subscriptionId);
     } catch (error) {
-      if (error instanceof OvhApiError && error.isGone) return; // already gone: fine
+      if (isGoneAtOvh(error)) return; // already gone: fine
       const retried = await afterFailedCancel(ctx, tenant, subscriptionId, error);
       if (retried === "gone") return;
       task = retried;
@@ -67,7 +67,7 @@ async function afterFailedCancel(
   error: unknown,
 ): Promise<OfficeTask | "gone"> {
   const label = describeSubscription(tenant, subscriptionId);
-  const conflict = error instanceof OvhApiError && error.isConflict;
+  const conflict = isConflictAtOvh(error);
   const ambiguous = !provesNotExecuted(error);
   if (!conflict && !ambiguous) throw inContext(`Cancelling ${label}`, error);
   const live = await readLive(ctx, tenant, subscriptionId);
@@ -77,7 +77,7 @@ async function afterFailedCancel(
   try {
     return await csp2.deleteSubscription(ctx.ovh, tenant, subscriptionId);
   } catch (second) {
-    if (second instanceof OvhApiError && second.isGone) return "gone";
+    if (isGoneAtOvh(second)) return "gone";
     throw inContext(
       `Cancelling ${label}`,
       second,

@@ -7,7 +7,7 @@
  */
 import * as csp2 from "../../api/csp2";
 import type { OfficeSubscription } from "../../api/csp2";
-import { OvhApiError } from "../../ovh/errors";
+import { isGoneAtOvh, OvhApiError } from "../../ovh/errors";
 import { inContext } from "../errors";
 import { describeLicences, findLicenceById, listLicences, matchLicenceName, type Licence } from "../licences";
 import type { CheckFailure, ResourceContext } from "../types";
@@ -193,7 +193,7 @@ async function checkAddonAvailable(
   try {
     available = await csp2.listAvailableAddonLicenses(ctx.ovh, tenant, parent);
   } catch (error) {
-    if (error instanceof OvhApiError && error.isGone) {
+    if (isGoneAtOvh(error)) {
       return [
         {
           property: "parentSubscriptionId",
@@ -227,7 +227,7 @@ async function checkAdoptable(
   try {
     live = await csp2.getSubscription(ctx.ovh, tenant, existing);
   } catch (error) {
-    if (error instanceof OvhApiError && error.isGone) {
+    if (isGoneAtOvh(error)) {
       return {
         failures: [
           {
@@ -256,7 +256,7 @@ async function checkAdoptable(
   try {
     addons = await csp2.listAddonSubscriptionIds(ctx.ovh, tenant, parent);
   } catch (error) {
-    if (error instanceof OvhApiError && error.isGone) addons = [];
+    if (isGoneAtOvh(error)) addons = [];
     else throw inContext(`Listing the add-ons of subscription ${parent} of tenant ${tenant}`, error);
   }
   if (addons.includes(existing)) return { failures: [], live };

@@ -12,7 +12,7 @@
  *   read-only, so OVH never turned it into an order) is the checkout of that same cart retried.
  */
 import * as order from "../../api/order";
-import { OvhApiError } from "../../ovh/errors";
+import { isGoneAtOvh } from "../../ovh/errors";
 import { inContext } from "../errors";
 import { pendingOrderMarker, sendBilledCall, UnconfirmedOrderError } from "../orderOnce";
 import type { ResourceContext } from "../types";
@@ -143,8 +143,7 @@ export async function resumeCheckout(ctx: ResourceContext, record: OrderRecord):
     const cart = await order.getCart(ctx.ovh, record.cartId);
     open = !cart.readOnly;
   } catch (error) {
-    if (!(error instanceof OvhApiError && error.isGone))
-      throw inContext(`Reading cart ${record.cartId}`, error);
+    if (!isGoneAtOvh(error)) throw inContext(`Reading cart ${record.cartId}`, error);
   }
   if (!open) {
     throw new CheckoutUnconfirmedError(

@@ -13,7 +13,7 @@
 import * as order from "../../api/order";
 import * as csp2 from "../../api/csp2";
 import type { OfficeTenantWithIAM } from "../../api/csp2";
-import { OvhApiError, OvhNetworkError } from "../../ovh/errors";
+import { OvhApiError, OvhNetworkError, isGoneAtOvh, isConflictAtOvh } from "../../ovh/errors";
 import { claim, claimKeys, isClaimed } from "../orderOnce";
 import { pollUntilSettled } from "../poller";
 import { DEFAULT_TASK_TIMEOUT_MS } from "../tasks";
@@ -59,7 +59,7 @@ export async function payIfNeeded(ctx: ResourceContext, orderId: number): Promis
     }
   } catch (error) {
     // Someone (OVH's automatic payment) was quicker: the order is paid, which is what we want.
-    if (error instanceof OvhApiError && error.isConflict) return;
+    if (isConflictAtOvh(error)) return;
     throw error;
   }
   throw new OrderNotCompletedError(
@@ -82,7 +82,7 @@ export async function waitForDelivery(ctx: ResourceContext, orderId: number): Pr
       try {
         return await order.getOrderStatus(ctx.ovh, orderId);
       } catch (error) {
-        if (error instanceof OvhApiError && error.isGone) return "deleted";
+        if (isGoneAtOvh(error)) return "deleted";
         // A transient failure to look is not a failed order: look again at the next tick.
         if (error instanceof OvhNetworkError) return "unreachable";
         if (error instanceof OvhApiError && (error.isServerFailure || error.isRateLimited))
@@ -213,7 +213,7 @@ async function serviceNameFromTenantList(
       const tenant = await csp2.getTenant(ctx.ovh, name);
       if (tenant.displayName === displayName) named.push(name);
     } catch (error) {
-      if (!(error instanceof OvhApiError && error.isGone)) throw error;
+      if (!isGoneAtOvh(error)) throw error;
     }
   }
   return named.length === 1
@@ -233,7 +233,7 @@ export async function waitForTenantReady(
       try {
         return await csp2.getTenant(ctx.ovh, serviceName);
       } catch (error) {
-        if (error instanceof OvhApiError && error.isGone) return undefined;
+        if (isGoneAtOvh(error)) return undefined;
         throw error;
       }
     },

@@ -7,7 +7,7 @@
  */
 import * as csp2 from "../../api/csp2";
 import type { OfficeTenant, OfficeTenantUpdate, ServiceInfos } from "../../api/csp2";
-import { OvhApiError } from "../../ovh/errors";
+import { OvhApiError, isGoneAtOvh } from "../../ovh/errors";
 import { inContext } from "../errors";
 import { waitForTask } from "../tasks";
 import type { ResourceContext } from "../types";
@@ -25,7 +25,7 @@ export async function readLive(ctx: ResourceContext, serviceName: string): Promi
   try {
     tenant = await csp2.getTenant(ctx.ovh, serviceName);
   } catch (error) {
-    if (error instanceof OvhApiError && error.isGone) return undefined;
+    if (isGoneAtOvh(error)) return undefined;
     throw inContext(`Reading tenant ${serviceName}`, error);
   }
   return { tenant, infos: await getServiceInfosOrNull(ctx, serviceName) };
@@ -39,7 +39,7 @@ export async function getServiceInfosOrNull(
   try {
     return await csp2.getServiceInfos(ctx.ovh, serviceName);
   } catch (error) {
-    if (error instanceof OvhApiError && error.isGone) return null;
+    if (isGoneAtOvh(error)) return null;
     throw inContext(`Reading the billing settings of tenant ${serviceName}`, error);
   }
 }

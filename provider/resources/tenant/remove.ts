@@ -5,7 +5,7 @@
  */
 import * as csp2 from "../../api/csp2";
 import type { ServiceInfos } from "../../api/csp2";
-import { OvhApiError } from "../../ovh/errors";
+import { isGoneAtOvh } from "../../ovh/errors";
 import { inContext } from "../errors";
 import { lockKeys, withLocks } from "../keyedLock";
 import type { ResourceContext } from "../types";
@@ -43,7 +43,7 @@ async function scheduleDeletion(serviceName: string, ctx: ResourceContext): Prom
   try {
     infos = await csp2.getServiceInfos(ctx.ovh, serviceName);
   } catch (error) {
-    if (error instanceof OvhApiError && error.isGone) {
+    if (isGoneAtOvh(error)) {
       ctx.log?.info(`Tenant ${serviceName} no longer exists at OVH; nothing to delete.`);
       return;
     }
