@@ -108,6 +108,11 @@ describe("billing safety in preview (examples/estate, real Pulumi CLI)", () => {
     const changed = events.resourceOps().filter((op) => op.op !== "same");
     expect(changed.map((op) => op.op)).toEqual(["update"]);
     expect(changed[0]?.diffs).toEqual(["quantity"]);
+    // The property diff a reviewer reads (`--diff`) shows the seat count and nothing the provider keeps for
+    // itself (the facts check carries in state, the billing line riding on the checked inputs).
+    const detailed = await stack.preview({ diff: true });
+    expect(detailed.stdout).toMatch(/~ quantity: 30 => 35/);
+    expect(detailed.stdout).not.toMatch(/knownAtOvh|__billing|__provider/);
     const warnings = warningsByResource(events.events)[changed[0]?.name ?? ""] ?? [];
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/30 → 35 \(\+5\)/);
