@@ -95,6 +95,38 @@ test("check judges the window on OVH's clock: a decrease allowed inside it is re
   expect(await liveQuantity(outs.subscriptionId as number)).toBe(5);
 });
 
+test("a replacement whose cancellation Microsoft would refuse is refused at preview; with retain it goes on", async () => {
+  const { outs, news } = await order(5);
+  // A later run learns the purchase date once (the first check after the create), as a seat change would.
+  const learned = await handler.check({ ...news, quantity: 6 }, env.newContext().ctx, news);
+  const olds = { ...news, ...(learned.inputs as SubscriptionInputs), quantity: 5 } as Record<string, unknown>;
+  const otherLicence = { tenant, licence: "Microsoft 365 Business Standard", quantity: 5 };
+  const inside = await handler.check(otherLicence, env.newContext().ctx, olds);
+  expect(inside.failures).toEqual([]);
+
+  await env.control.advanceTime(10 * 86_400_000);
+  await env.control.clearCalls();
+  const outside = await handler.check(otherLicence, env.newContext().ctx, olds);
+  const closedOn = (outs.decreaseAllowedUntil as string).slice(0, 10);
+  expect(outside.failures).toEqual([
+    expect.objectContaining({
+      property: "licence",
+      reason: expect.stringMatching(
+        new RegExp(
+          `changing licence replaces the subscription: .* window after purchase or renewal closed on ${closedOn}.*deletionPolicy: "retain"`,
+        ),
+      ),
+    }),
+  ]);
+  expect(await env.control.mutatingCallLines()).toEqual([]);
+
+  const retained = await handler.check(otherLicence, env.newContext().ctx, {
+    ...olds,
+    deletionPolicy: "retain",
+  });
+  expect(retained.failures).toEqual([]);
+});
+
 test("the outputs' commitment dates follow OVH's clock: after the renewal, read shows the new period", async () => {
   const { id, outs } = await order(5);
   await env.control.advanceTime(35 * 86_400_000);

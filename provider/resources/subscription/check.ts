@@ -17,7 +17,6 @@ import {
   type Commitment,
 } from "../billing";
 import { unchangedSincePreviousRun, validateInputs } from "../check";
-import type { Licence } from "../licences";
 import type { BillingAmounts, CheckFailure, CheckResult, ResourceContext } from "../types";
 import { isUnknown } from "../unknown";
 import { licenceProperty, sameName, SubscriptionInputsSchema, type SubscriptionInputs } from "./inputs";
@@ -48,6 +47,10 @@ export async function check(
     ...(sameTenant && known.licenceId !== undefined ? { knownLicenceId: known.licenceId } : {}),
   });
   if (live.failures.length > 0) return { failures: live.failures };
+  if (previous && newObject) {
+    const refused = await replacementRefused(ctx, previous, inputs, known);
+    if (refused) return { failures: [refused] };
+  }
   // The subscription's facts hold while the declared identity does not change.
   const carried = newObject ? {} : subscriptionFacts(known);
   const billing = await billingOf(ctx, inputs, previous, newObject, live, carried);
@@ -108,7 +111,7 @@ async function billingOf(
   if (newObject) commitment = commitmentIfBoughtNow(now);
   else if (known.purchaseDate !== undefined) commitment = commitmentOf(known.purchaseDate, now);
   else {
-    subscription = await currentSubscription(ctx, inputs.tenant, licence, previous, before);
+    subscription = await currentSubscription(ctx, inputs.tenant, licence.id, previous, before);
     commitment = commitmentOf(subscription?.purchaseDate, now);
   }
   const change = describeSubscriptionChange({
@@ -142,6 +145,36 @@ async function billingOf(
 }
 
 /**
+ * A replacement orders the new subscription and then cancels the current one (deletionPolicy "cancel"). Outside
+ * Microsoft's cancellation window OVH refuses that cancellation, after the new one is already billed: both would
+ * stay billed. Refused here, at preview, on the property that forces the replacement. Unknown purchase date (no
+ * fact carried, none found): not judged, as a seat change with an unknown commitment is not.
+ */
+async function replacementRefused(
+  ctx: ResourceContext,
+  previous: SubscriptionInputs,
+  inputs: SubscriptionInputs,
+  known: KnownAtOvh,
+): Promise<CheckFailure | undefined> {
+  if (previous.deletionPolicy !== "cancel" || isUnknown(previous.tenant)) return undefined;
+  const purchaseDate =
+    known.purchaseDate ??
+    (known.licenceId !== undefined
+      ? (await currentSubscription(ctx, previous.tenant, known.licenceId, previous, previous.quantity))
+          ?.purchaseDate
+      : undefined);
+  if (purchaseDate === undefined) return undefined;
+  const commitment = commitmentOf(purchaseDate, await ovhNow(ctx));
+  if (!commitment || commitment.windowOpen) return undefined;
+  const keys = replacementKeys(previous, inputs);
+  const current = `${previous.quantity} seat(s) of ${previous.licence !== undefined ? `"${previous.licence}"` : `licence ${String(previous.licenceId)}`}`;
+  return {
+    property: keys[0] ?? licenceProperty(inputs),
+    reason: `changing ${keys.join(", ")} replaces the subscription: a new one is ordered, then the current one (${current}) is cancelled, and Microsoft refuses that cancellation now: the window after purchase or renewal closed on ${day(commitment.decreaseAllowedUntil)}, the next one opens at the renewal on ${day(commitment.periodEnd)}. Both subscriptions would stay billed. Keep ${keys.join(", ")} as it is until that renewal's window, or first set deletionPolicy: "retain" on this resource and run \`pulumi up\` (the current subscription then stays at OVH, billed until you cancel it)`,
+  };
+}
+
+/**
  * The purchase date of the existing subscription a seat change applies to. check knows its previous inputs, not
  * its id: the subscription is the adopted one (1 GET), or the only one of the tenant with this licence (and
  * parent) and the previous seat count (the list + 1 GET per subscription listed). Undefined when that is not one
@@ -150,7 +183,7 @@ async function billingOf(
 async function currentSubscription(
   ctx: ResourceContext,
   tenant: string,
-  licence: Licence,
+  licenceId: number,
   previous: SubscriptionInputs | undefined,
   before: number,
 ): Promise<KnownAtOvh | undefined> {
@@ -165,7 +198,7 @@ async function currentSubscription(
           ? await csp2.listAddonSubscriptionIds(ctx.ovh, tenant, parent)
           : await csp2.listSubscriptions(ctx.ovh, tenant);
       const subscriptions = await Promise.all(ids.map((id) => csp2.getSubscription(ctx.ovh, tenant, id)));
-      const matches = subscriptions.filter((s) => s.licenseId === licence.id && s.quantity === before);
+      const matches = subscriptions.filter((s) => s.licenseId === licenceId && s.quantity === before);
       found = matches.length === 1 ? matches[0] : undefined;
     }
     return found?.creationDate ? { subscriptionId: found.id, purchaseDate: found.creationDate } : undefined;
