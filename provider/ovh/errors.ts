@@ -87,11 +87,6 @@ export class OvhApiError extends Error {
   }
 }
 
-/**
- * No usable answer from OVH: connection refused or reset, timeout, TLS failure.
- * `mayHaveReachedServer` is true when the request could have been received and acted on:
- * a mutating call in that state must be checked, never blindly replayed.
- */
 /** OVH answered that the object does not exist (any other failure, or none: false). */
 export function isGoneAtOvh(error: unknown): boolean {
   return error instanceof OvhApiError && error.isGone;
@@ -102,6 +97,11 @@ export function isConflictAtOvh(error: unknown): boolean {
   return error instanceof OvhApiError && error.isConflict;
 }
 
+/**
+ * No usable answer from OVH: connection refused or reset, timeout, TLS failure.
+ * `mayHaveReachedServer` is true when the request could have been received and acted on:
+ * a mutating call in that state must be checked, never blindly replayed.
+ */
 export class OvhNetworkError extends Error {
   override readonly name = "OvhNetworkError";
   readonly method: HttpMethod;
