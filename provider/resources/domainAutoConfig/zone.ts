@@ -316,7 +316,8 @@ export async function readOwnRecords(
   const own = new Map<number, LiveRecord>(managed.map((m) => [m.id, m]));
   for (const t of takenOver) if (t.action === "modified" && !own.has(t.id)) own.set(t.id, t);
   const exported = readZoneExport(ctx, zone);
-  const listed = listZone(ctx, zone);
+  // A zone deleted outside Pulumi took our records with it: nothing to delete, nothing to put back.
+  const listed = orGone(listZone(ctx, zone));
   const [current, around] = await Promise.all([
     readManagedRecords(ctx, zone, [...own.values()], exported, listed),
     scanRecords(

@@ -19,7 +19,7 @@ import * as dnsZone from "../../api/dnsZone";
 import { OvhApiError } from "../../ovh/errors";
 import type { OvhRequester } from "../../ovh/request";
 import type { ResourceContext } from "../types";
-import { normaliseSubDomain } from "./records";
+import { normaliseSubDomain, relativeName } from "./records";
 
 /** One record of the export. `ttl` undefined: none written (the zone default, OVH's TTL 0). */
 export interface ExportedRecord {
@@ -91,7 +91,7 @@ export function parseZoneExport(text: string, zone: string): ExportedRecord[] | 
       );
     if (!fields) return undefined;
     const [, ttlBefore, , ttlAfter, type, data] = fields;
-    const subDomain = relativeTo(owner, apex);
+    const subDomain = relativeName(owner.trim(), apex);
     if (subDomain === undefined) return undefined;
     const fieldType = (type ?? "").toUpperCase();
     if (fieldType === "SOA") continue;
@@ -152,13 +152,6 @@ function absolute(name: string, origin: string): string {
   const n = name.toLowerCase();
   if (n === "@") return origin;
   return n.endsWith(".") ? n : `${n}.${origin}`;
-}
-
-/** `autodiscover.contoso.com.` in zone `contoso.com` → `autodiscover`; the apex → `""`; outside → undefined. */
-function relativeTo(name: string, apex: string): string | undefined {
-  const n = normaliseSubDomain(name);
-  if (n === apex) return "";
-  return n.endsWith(`.${apex}`) ? n.slice(0, -(apex.length + 1)) : undefined;
 }
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };

@@ -502,6 +502,17 @@ describe("OVH calls", () => {
     expect(read.props?.records).toEqual([]);
   });
 
+  it("delete of records in a zone deleted outside Pulumi succeeds and writes nothing (the records went with it)", async () => {
+    const ovh = new FakeDnsOvh().addZone("contoso.com");
+    const ctx: ResourceContext = { ovh, log: quiet };
+    const inputs = await checked({ tenant: "csp2-1", domain: "contoso.com", services: ["exchange"] });
+    const { id, outs } = await handler.create(inputs, ctx);
+    ovh.zones.delete("contoso.com");
+    ovh.calls.length = 0;
+    await handler.delete(id, outs, ctx);
+    expect(ovh.writes).toEqual([]);
+  });
+
   it("tolerates subDomain: null and ttl: null in OVH's answers (apex unless listed under a name)", async () => {
     const ovh = new NullFieldsFake().addZone("contoso.com", [
       { fieldType: "A", subDomain: "", target: "192.0.2.10", ttl: 0 },
