@@ -1,7 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-
-/** The output key the provider's check fills with the billing notes of a change (provider/dynamic/index.ts). */
-export const BILLING_OUTPUT = "__billing";
+import { BILLING_KEY } from "../provider/runtime/billingKeys";
 
 /**
  * Logs the billing notes of a change on the resource, as Pulumi warnings: `pulumi preview` counts them and
@@ -10,7 +8,7 @@ export const BILLING_OUTPUT = "__billing";
  * and carry none, so each note is shown once, in the preview that announces the change.
  */
 export function logBillingNotes(resource: pulumi.CustomResource): void {
-  const notes = (resource as unknown as Record<string, pulumi.Output<unknown> | undefined>)[BILLING_OUTPUT];
+  const notes = (resource as unknown as Record<string, pulumi.Output<unknown> | undefined>)[BILLING_KEY];
   notes?.apply((value) => {
     if (!Array.isArray(value)) return;
     for (const note of value) if (typeof note === "string") void pulumi.log.warn(note, resource);

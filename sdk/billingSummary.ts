@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-
-/** The output key the provider's check fills with a change's monthly amounts (provider/dynamic/index.ts). */
-export const AMOUNTS_OUTPUT = "__billingAmounts";
+import { amountText } from "../provider/resources/billing";
+import { AMOUNTS_KEY, STATE_AMOUNTS_KEY } from "../provider/runtime/billingKeys";
 
 interface Amounts {
   readonly monthlyBefore: number;
@@ -13,9 +12,6 @@ interface Amounts {
 type Share = { readonly amounts: Amounts } | { readonly missing: string };
 
 const shares: pulumi.Output<Share>[] = [];
-
-/** The outputs key with a subscription's current monthly amount, kept in its state by the provider. */
-export const STATE_AMOUNTS_OUTPUT = "__monthlyAmounts";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Output's isKnown/promise are not in its public type */
 /** `first` when it is known and set, else `second`: whichever of the two a preview knows. */
@@ -36,8 +32,8 @@ function firstKnown<T>(first: pulumi.Output<T>, second: pulumi.Output<T>): pulum
  */
 export function recordForSummary(name: string, resource: pulumi.CustomResource): void {
   const outputs = resource as unknown as Record<string, pulumi.Output<unknown> | undefined>;
-  const changed = outputs[AMOUNTS_OUTPUT];
-  const current = outputs[STATE_AMOUNTS_OUTPUT];
+  const changed = outputs[AMOUNTS_KEY];
+  const current = outputs[STATE_AMOUNTS_KEY];
   if (!changed || !current) return;
   shares.push(
     firstKnown(changed, current).apply((amounts): Share => {
@@ -54,10 +50,6 @@ function isAmounts(value: unknown): value is Amounts {
     typeof v.monthlyAfter === "number" &&
     typeof v.currency === "string"
   );
-}
-
-function format(value: number, currency: string): string {
-  return `${value.toFixed(2)}${currency === "EUR" ? " €" : ` ${currency}`}`;
 }
 
 /**
@@ -90,13 +82,13 @@ export function billingSummary(): pulumi.Output<string> {
     const rest =
       (missing.length > 0 ? `; not counted (OVH gives no price): ${missing.join(", ")}` : "") +
       "; tenants and removed subscriptions are not in this total";
-    const after = [...byCurrency].map(([currency, t]) => `${format(t.after, currency)} per month`);
+    const after = [...byCurrency].map(([currency, t]) => `${amountText(t.after, currency)} per month`);
     const changes = [...byCurrency].filter(([, t]) => Math.abs(t.after - t.before) >= 0.005);
     if (pulumi.runtime.isDryRun() && changes.length > 0) {
       const text = [...byCurrency].map(([currency, { before, after: now }]) => {
         const delta = now - before;
         const sign = delta > 0 ? "+" : delta < 0 ? "-" : "±";
-        return `${format(before, currency)} → ${format(now, currency)} per month (${sign}${format(Math.abs(delta), currency)})`;
+        return `${amountText(before, currency)} → ${amountText(now, currency)} per month (${sign}${amountText(Math.abs(delta), currency)})`;
       });
       void pulumi.log.warn(
         `Billing total: Subscriptions, monthly at OVH list prices excluding tax: ${text.join("; ")}${rest}`,

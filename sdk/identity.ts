@@ -1,4 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
+import { isPendingOrderMarker } from "../provider/resources/orderOnce";
+import { parseResourceId } from "../provider/resources/subscription/inputs";
 
 /**
  * An identity output (a subscription's id, a tenant's service name) that stays known in `pulumi preview` while
@@ -24,13 +26,10 @@ export function identityFromId<T>(
 
 /** `<tenant>/<subscriptionId>` → the subscription id. */
 export function subscriptionIdOf(id: string): number | undefined {
-  const match = /^[^/]+\/(\d+)$/.exec(id);
-  if (!match) return undefined;
-  const value = Number(match[1]);
-  return Number.isSafeInteger(value) && value > 0 ? value : undefined;
+  return parseResourceId(id)?.subscriptionId;
 }
 
 /** A tenant's id is its service name, unless it is an unconfirmed order's marker. */
 export function serviceNameOf(id: string): string | undefined {
-  return id === "" || id.startsWith("pending-order:") ? undefined : id;
+  return id === "" || isPendingOrderMarker(id) ? undefined : id;
 }

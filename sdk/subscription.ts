@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MODULE, providers } from "./dynamicProvider";
-import { BILLING_OUTPUT, logBillingNotes } from "./billingNotes";
-import { AMOUNTS_OUTPUT, recordForSummary, STATE_AMOUNTS_OUTPUT } from "./billingSummary";
+import { AMOUNTS_KEY, BILLING_KEY, STATE_AMOUNTS_KEY } from "../provider/runtime/billingKeys";
+import { logBillingNotes } from "./billingNotes";
+import { recordForSummary } from "./billingSummary";
 import { identityFromId, subscriptionIdOf } from "./identity";
 import { propsBag } from "./resourceOptions";
 
@@ -84,9 +85,9 @@ export class Subscription extends pulumi.dynamic.Resource {
           "licenceId",
           "quantity",
           "parentSubscriptionId",
-          BILLING_OUTPUT,
-          AMOUNTS_OUTPUT,
-          STATE_AMOUNTS_OUTPUT,
+          BILLING_KEY,
+          AMOUNTS_KEY,
+          STATE_AMOUNTS_KEY,
         ],
         opts,
       ),

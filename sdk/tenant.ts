@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MODULE, providers } from "./dynamicProvider";
-import { BILLING_OUTPUT, logBillingNotes } from "./billingNotes";
+import { BILLING_KEY } from "../provider/runtime/billingKeys";
+import { logBillingNotes } from "./billingNotes";
 import { identityFromId, serviceNameOf } from "./identity";
 import { propsBag, withSecretOutputs } from "./resourceOptions";
 
@@ -113,7 +114,7 @@ export class Office365ResellerTenant extends pulumi.dynamic.Resource {
     super(
       providers.Office365ResellerTenant,
       name,
-      propsBag(args, [...OUTPUTS, BILLING_OUTPUT], opts),
+      propsBag(args, [...OUTPUTS, BILLING_KEY], opts),
       args.administratorPassword === undefined ? opts : withSecretOutputs(opts, ["administratorPassword"]),
       MODULE,
       "Office365ResellerTenant",

@@ -6,6 +6,7 @@
 import { handlerFor } from "../resources/registry";
 import { PartialCreateError } from "../resources/errors";
 import { resourceContext, type PulumiConfigLookup } from "../runtime/context";
+import { AMOUNTS_KEY, BILLING_KEY, STATE_AMOUNTS_KEY } from "../runtime/billingKeys";
 import { TIMEOUTS_KEY, timeoutFor } from "../runtime/timeouts";
 import { detailedDiffOf } from "../native/provider";
 import { installDiffDetail, withDiffDetail } from "./hostDiff";
@@ -17,16 +18,6 @@ installDiffDetail();
 installUrnCapture();
 
 type Props = Record<string, unknown>;
-
-/** The checked-inputs key carrying the billing notes of a change to the SDK class (see check). */
-export const BILLING_KEY = "__billing";
-/** The checked-inputs key carrying the monthly amounts before/after the change (sdk/billingSummary.ts). */
-export const AMOUNTS_KEY = "__billingAmounts";
-/**
- * The outputs key with a subscription's current monthly amount (before = after). Another key than check's: an
- * update plan compares the outputs a preview announced with those `up` produces, and a key both carry must agree.
- */
-export const STATE_AMOUNTS_KEY = "__monthlyAmounts";
 
 let configLookup: PulumiConfigLookup | undefined;
 

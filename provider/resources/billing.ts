@@ -82,7 +82,7 @@ export async function ovhNow(ctx: ResourceContext): Promise<Date> {
 /** The commitment of a subscription purchased at `purchase`, as of `now`; undefined for an unreadable date. */
 export function commitmentOf(
   purchase: string | null | undefined,
-  now: Date = new Date(),
+  now: Date,
   rules: CommitmentRules = commitmentRules(),
 ): Commitment | undefined {
   const start = purchase ? new Date(purchase) : undefined;
@@ -103,7 +103,7 @@ export function commitmentOf(
 }
 
 /** A commitment for a subscription bought now (new subscription, or new tenant). */
-export function commitmentIfBoughtNow(now: Date = new Date(), rules = commitmentRules()): Commitment {
+export function commitmentIfBoughtNow(now: Date, rules = commitmentRules()): Commitment {
   return commitmentOf(now.toISOString(), now, rules) as Commitment;
 }
 
@@ -169,14 +169,20 @@ export async function seatPriceOf(ctx: ResourceContext, licenceName: string): Pr
   return pending;
 }
 
+/** A signed amount: `+49.00 €`, `-12.50 €`, `0.00 €`. */
 export function money(value: number, currency: string): string {
   const sign = value < 0 ? "-" : value > 0 ? "+" : "";
-  const symbol = currency === "EUR" ? " €" : ` ${currency}`;
-  return `${sign}${Math.abs(value).toFixed(2)}${symbol}`;
+  return `${sign}${amountText(Math.abs(value), currency)}`;
 }
 
-function plain(value: number, currency: string): string {
-  return money(value, currency).replace(/^\+/, "");
+/** An amount as a reviewer reads it, without a sign: `294.00 €`, `12.50 USD`. */
+export function amountText(value: number, currency: string): string {
+  return `${value.toFixed(2)}${currency === "EUR" ? " €" : ` ${currency}`}`;
+}
+
+/** The monthly amount of `seats` seats at `seat`'s price, to the cent. */
+export function monthlyAmount(seat: SeatPrice, seats: number): number {
+  return Math.round(seat.value * seats * 100) / 100;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -218,7 +224,7 @@ export function describeSubscriptionChange(change: SubscriptionChange): Subscrip
       ? `new subscription of ${seatsAfter} seat${seatsAfter === 1 ? "" : "s"} of "${licenceName}"`
       : `seats of "${licenceName}" ${seatsBefore} → ${seatsAfter} (${delta > 0 ? "+" : ""}${delta})`;
   const priceText = seat
-    ? `${money(delta * seat.value, seat.currency)}/month (${plain(seatsBefore * seat.value, seat.currency)} → ${plain(seatsAfter * seat.value, seat.currency)} at ${plain(seat.value, seat.currency)} per seat, OVH price API, excluding tax)`
+    ? `${money(delta * seat.value, seat.currency)}/month (${amountText(seatsBefore * seat.value, seat.currency)} → ${amountText(seatsAfter * seat.value, seat.currency)} at ${amountText(seat.value, seat.currency)} per seat, OVH price API, excluding tax)`
     : `price unknown: OVH's price API gives no price for "${licenceName}"`;
   let commitmentText = "commitment unknown (no purchase date)";
   if (change.kind === "new") {
@@ -244,13 +250,9 @@ export function describeSubscriptionChange(change: SubscriptionChange): Subscrip
     seatsAfter,
     seatPrice: seat?.value ?? null,
     currency: seat?.currency ?? null,
-    monthlyBefore: seat ? round(seatsBefore * seat.value) : null,
-    monthlyAfter: seat ? round(seatsAfter * seat.value) : null,
+    monthlyBefore: seat ? monthlyAmount(seat, seatsBefore) : null,
+    monthlyAfter: seat ? monthlyAmount(seat, seatsAfter) : null,
     commitment: commitment ?? null,
     message: `Billing: ${seatsText}: ${priceText}; ${commitmentText}.`,
   };
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
 }

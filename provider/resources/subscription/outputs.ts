@@ -3,7 +3,7 @@
  * inputs (`inputsFrom`, for refresh and import). The pending-order fields are filled by `pending.ts`.
  */
 import type { OfficeSubscription } from "../../api/csp2";
-import { commitmentOf, seatPriceOf, type Commitment } from "../billing";
+import { commitmentOf, monthlyAmount, seatPriceOf, type Commitment } from "../billing";
 import type { ResourceContext } from "../types";
 import { orNull, type DeletionPolicy, type Settings, type SubscriptionInputs } from "./inputs";
 
@@ -120,7 +120,7 @@ export async function priced(ctx: ResourceContext, outs: SubscriptionOutputs): P
     ...outs,
     seatPrice: seat?.value ?? null,
     currency: seat?.currency ?? null,
-    monthlyPrice: seat ? Math.round(seat.value * outs.quantity * 100) / 100 : null,
+    monthlyPrice: seat ? monthlyAmount(seat, outs.quantity) : null,
   };
 }
 

@@ -35,7 +35,7 @@ describe("commitment (Microsoft new commerce, as data)", () => {
     const c = commitmentOf("2026-01-31T00:00:00Z", new Date("2026-02-15T00:00:00Z"), RULES);
     expect(c?.periodEnd).toBe("2026-02-28T00:00:00.000Z");
     expect(commitmentRules({ OVH_OFFICE_CANCELLATION_WINDOW_DAYS: "3" }).cancellationWindowDays).toBe(3);
-    expect(commitmentOf("not a date")).toBeUndefined();
+    expect(commitmentOf("not a date", new Date())).toBeUndefined();
   });
 });
 
