@@ -1,11 +1,16 @@
 import { OvhApiError, OvhNetworkError } from "../ovh/errors";
 
+/** An error's message, for a sentence that quotes it (anything thrown, not only Errors). */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /**
  * Prefixes an error with what the provider was doing and on which object, keeping OVH's class, message and
  * X-Ovh-QueryID (already in OvhApiError's message), and adds what to do next when we know it.
  */
 export function inContext(action: string, error: unknown, hint?: string): Error {
-  const base = error instanceof Error ? error.message : String(error);
+  const base = errorText(error);
   const next = hint ?? defaultHint(error);
   const wrapped = new Error(`${action}: ${base}${next ? `\n${next}` : ""}`, { cause: error });
   return wrapped;

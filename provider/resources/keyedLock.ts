@@ -35,6 +35,9 @@ export const lockKeys = {
   tenant: (serviceName: string) => `tenant:${serviceName}`,
   subscription: (serviceName: string, id: number) => `sub:${serviceName}:${id}`,
   licenceOrder: (serviceName: string, licenseId: number) => `licence:${serviceName}:${licenseId}`,
+  /** Orders of the same new tenant within a run (same MPN ID, contact e-mail and display name). */
+  tenantOrder: (mpnId: string, email: string, displayName: string) =>
+    `tenant-order:${mpnId}:${email.toLowerCase()}:${displayName}`,
   /** Record changes of one DNS zone (several DomainAutoConfig may share a zone). */
   dnsZone: (zoneName: string) => `zone:${zoneName.toLowerCase()}`,
 };

@@ -6,6 +6,11 @@ import { pollUntilSettled } from "./poller";
 /** Default wait for one OVH task when the user set no customTimeouts. */
 export const DEFAULT_TASK_TIMEOUT_MS = 30 * 60_000;
 
+/** How long one wait on OVH (a task, an order's delivery) may last: the operation's timeout, else the default. */
+export function operationTimeoutOf(ctx: ResourceContext): number {
+  return ctx.operationTimeoutMs ?? DEFAULT_TASK_TIMEOUT_MS;
+}
+
 export class TaskFailedError extends Error {
   override readonly name = "TaskFailedError";
   constructor(
@@ -35,7 +40,7 @@ export async function waitForTask(
     : await pollUntilSettled({
         look: () => csp2.getTask(ctx.ovh, serviceName, task.id),
         isSettled: isFinal,
-        timeoutMs: ctx.operationTimeoutMs ?? DEFAULT_TASK_TIMEOUT_MS,
+        timeoutMs: operationTimeoutOf(ctx),
         what: `OVH task ${task.id} (${task.function}) on tenant ${serviceName}`,
       });
   if (final.status !== "done") throw new TaskFailedError(final, serviceName);

@@ -12,6 +12,7 @@ import {
   commitmentOf,
   day,
   describeSubscriptionChange,
+  monthlyAmount,
   ovhNow,
   seatPriceOf,
   type Commitment,
@@ -97,7 +98,7 @@ async function billingOf(
   const seat = await seatPriceOf(ctx, licence.name).catch(() => undefined);
   if (!newObject && before === inputs.quantity) {
     // Nothing billed changes (a state-only edit): the amounts still count in a change set's total.
-    const monthly = seat ? Math.round(seat.value * before * 100) / 100 : undefined;
+    const monthly = seat ? monthlyAmount(seat, before) : undefined;
     return monthly === undefined
       ? none
       : {
@@ -210,10 +211,7 @@ async function currentSubscription(
 /** The previous inputs, when the resource already exists. */
 function previousInputs(olds: Record<string, unknown> | undefined): SubscriptionInputs | undefined {
   if (!olds || olds.tenant === undefined) return undefined;
-  const parsed = SubscriptionInputsSchema.safeParse(
-    Object.fromEntries(Object.entries(olds).filter(([key]) => !key.startsWith("__"))),
-  );
-  return parsed.success ? parsed.data : undefined;
+  return validateInputs(SubscriptionInputsSchema, olds).inputs;
 }
 
 /** Replacement-forcing differences between two declarations (inputs vs inputs). */

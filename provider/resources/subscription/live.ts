@@ -49,10 +49,6 @@ export function refusalHint(error: unknown): string | undefined {
   return undefined;
 }
 
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 function failuresText(failures: readonly CheckFailure[]): string {
   return failures.map((failure) => `  - ${failure.property}: ${failure.reason}`).join("\n");
 }

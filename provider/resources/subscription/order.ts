@@ -22,7 +22,7 @@
  * few seats, never a double bill).
  */
 import type { OfficeSubscription, OfficeTask } from "../../api/csp2";
-import { inContext } from "../errors";
+import { errorText, inContext } from "../errors";
 import {
   describeDuration,
   orderLookWindowMs,
@@ -42,7 +42,7 @@ import {
   type OrderIntent,
   type OrderSnapshot,
 } from "./evidence";
-import { errorText, refusalHint } from "./live";
+import { refusalHint } from "./live";
 
 /** An order OVH may hold without having confirmed it: what a later run needs to look for it. */
 export interface PendingOrder {

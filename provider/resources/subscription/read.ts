@@ -9,7 +9,8 @@ import { findLicenceById } from "../licences";
 import type { ReadResult, ResourceContext } from "../types";
 import { claimSubscription, lookForOrder, type OrderEvidence } from "./evidence";
 import { parseResourceId, resourceId, type Settings, type SubscriptionInputs } from "./inputs";
-import { errorText, readLive } from "./live";
+import { readLive } from "./live";
+import { errorText } from "../errors";
 import { inputsFrom, outputsFrom, type LicenceRef, type SubscriptionOutputs } from "./outputs";
 import { doubtfulPending, pendingOf } from "./pending";
 

@@ -72,8 +72,11 @@ async function afterFailedCancel(
   if (!conflict && !ambiguous) throw inContext(`Cancelling ${label}`, error);
   const live = await readLive(ctx, tenant, subscriptionId);
   if (!live) return "gone";
-  if (live.taskPendingId !== 0) await followPending(ctx, tenant, live.taskPendingId, label);
-  if (!(await readLive(ctx, tenant, subscriptionId))) return "gone";
+  if (live.taskPendingId !== 0) {
+    // The pending task may be our own cancellation: after it, the subscription may be gone.
+    await followPending(ctx, tenant, live.taskPendingId, label);
+    if (!(await readLive(ctx, tenant, subscriptionId))) return "gone";
+  }
   try {
     return await csp2.deleteSubscription(ctx.ovh, tenant, subscriptionId);
   } catch (second) {

@@ -12,7 +12,7 @@
 import * as order from "../../api/order";
 import type { ConfigurationRequirements, Order } from "../../api/order";
 import * as csp2 from "../../api/csp2";
-import { inContext } from "../errors";
+import { errorText, inContext } from "../errors";
 import type { ResourceContext } from "../types";
 import { checkout, CheckoutRefusedError, CheckoutUnconfirmedError } from "./checkout";
 import { describeMissingLabels, planConfiguration, type ConfigurationValues } from "./configuration";
@@ -126,7 +126,7 @@ export async function placeOrder(ctx: ResourceContext, request: OrderRequest): P
     if (error instanceof CheckoutUnconfirmedError) throw error;
     throw new CheckoutUnconfirmedError(
       `${what}: the checkout of cart ${cartId} may have created an order, and following it up failed: ` +
-        `${error instanceof Error ? error.message : String(error)}. Nothing will be ordered again for this resource: the next ` +
+        `${errorText(error)}. Nothing will be ordered again for this resource: the next ` +
         `\`pulumi up\` looks for the order first. Check ${ORDERS_URL} meanwhile.`,
       record,
       { cause: error },
@@ -139,7 +139,7 @@ async function deleteCartQuietly(ctx: ResourceContext, cartId: string): Promise<
     await order.deleteCart(ctx.ovh, cartId);
   } catch (error) {
     ctx.log?.warn(
-      `Could not delete order cart ${cartId} (${error instanceof Error ? error.message : String(error)}); OVH drops unused carts by itself.`,
+      `Could not delete order cart ${cartId} (${errorText(error)}); OVH drops unused carts by itself.`,
     );
   }
 }

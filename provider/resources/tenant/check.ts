@@ -11,6 +11,7 @@ import { unchangedSincePreviousRun, validateInputs } from "../check";
 import type { CheckFailure, CheckResult, ResourceContext } from "../types";
 import { isUnknown } from "../unknown";
 import { TenantInputsSchema, type TenantInputs } from "./inputs";
+import { errorText } from "../errors";
 
 export async function checkTenant(
   news: Record<string, unknown>,
@@ -75,7 +76,7 @@ async function verifyAdoptable(ctx: ResourceContext, serviceName: string): Promi
       return `No CSP2 tenant "${serviceName}" on this OVH account (${error.message}).${known}`;
     }
     ctx.log?.warn(
-      `Could not verify existingServiceName "${serviceName}" during check (${error instanceof Error ? error.message : String(error)}); it is checked again on create.`,
+      `Could not verify existingServiceName "${serviceName}" during check (${errorText(error)}); it is checked again on create.`,
     );
     return undefined;
   }

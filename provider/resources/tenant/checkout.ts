@@ -13,7 +13,7 @@
  */
 import * as order from "../../api/order";
 import { isGoneAtOvh } from "../../ovh/errors";
-import { inContext } from "../errors";
+import { errorText, inContext } from "../errors";
 import { pendingOrderMarker, sendBilledCall, UnconfirmedOrderError } from "../orderOnce";
 import type { ResourceContext } from "../types";
 import { ORDERS_URL, type OrderRecord, type PlacedOrder } from "./orderRecord";
@@ -66,7 +66,7 @@ async function confirmAmbiguousCheckout(
   record: OrderRecord,
   error: unknown,
 ): Promise<PlacedOrder> {
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = errorText(error);
   ctx.log?.warn(
     `The checkout of cart ${record.cartId} may have created an order (${reason}); looking for it before doing anything else.`,
   );
@@ -83,7 +83,7 @@ async function confirmAmbiguousCheckout(
   }
   throw new CheckoutUnconfirmedError(
     `The checkout of cart ${record.cartId} (plan ${record.planCode}) got no usable answer (${reason}) and the order ` +
-      `could not be found ${searchError ? `(the search failed: ${searchError instanceof Error ? searchError.message : String(searchError)})` : "among the account's recent orders"}. ` +
+      `could not be found ${searchError ? `(the search failed: ${errorText(searchError)})` : "among the account's recent orders"}. ` +
       `Nothing will be ordered again for this resource: the next \`pulumi up\` looks for the order again and continues with it. ` +
       `Check ${ORDERS_URL} meanwhile.`,
     record,

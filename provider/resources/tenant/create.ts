@@ -12,9 +12,8 @@
  * e-mail and display name are serialised by a lock (`orderLockKey`).
  */
 import * as order from "../../api/order";
-import { inContext, PartialCreateError } from "../errors";
-import { withLocks } from "../keyedLock";
-import { claim, claimKeys } from "../orderOnce";
+import { PartialCreateError, errorText, inContext } from "../errors";
+import { lockKeys, withLocks } from "../keyedLock";
 import type { CreateResult, ResourceContext } from "../types";
 import { adoptTenant } from "./adopt";
 import { placeOrder } from "./cart";
@@ -36,9 +35,8 @@ export async function createTenant(
   return withLocks([orderLockKey(inputs)], () => orderTenant(inputs, ctx));
 }
 
-/** Serialises orders of the same tenant within a run (same MPN ID, contact e-mail and display name). */
 function orderLockKey(inputs: TenantInputs): string {
-  return `tenant-order:${inputs.mpnId ?? ""}:${(inputs.contact?.email ?? "").toLowerCase()}:${inputs.displayName ?? ""}`;
+  return lockKeys.tenantOrder(inputs.mpnId ?? "", inputs.contact?.email ?? "", inputs.displayName ?? "");
 }
 
 /** Places a new order; a checkout whose outcome is unknown becomes a partial create (a pending order). */
@@ -122,7 +120,7 @@ async function completeOrder(
       pending,
     );
   }
-  claim(claimKeys.tenant(serviceName));
+  // findServiceName claimed the tenant for this resource.
 
   const base: TenantOutputs = { ...pending, serviceName, pendingOrder: null };
   let outs: TenantOutputs;
@@ -143,7 +141,7 @@ async function completeOrder(
       outs = { ...outs, administratorPassword: inputs.administratorPassword };
     } catch (error) {
       throw new PartialCreateError(
-        `Tenant ${serviceName} was created (order ${placed.orderId}), but: ${error instanceof Error ? error.message : String(error)}`,
+        `Tenant ${serviceName} was created (order ${placed.orderId}), but: ${errorText(error)}`,
         serviceName,
         outs,
       );

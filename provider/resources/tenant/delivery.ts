@@ -16,9 +16,10 @@ import type { OfficeTenantWithIAM } from "../../api/csp2";
 import { OvhApiError, OvhNetworkError, isGoneAtOvh, isConflictAtOvh } from "../../ovh/errors";
 import { claim, claimKeys, isClaimed } from "../orderOnce";
 import { pollUntilSettled } from "../poller";
-import { DEFAULT_TASK_TIMEOUT_MS } from "../tasks";
+import { operationTimeoutOf } from "../tasks";
 import type { ResourceContext } from "../types";
 import { ORDERS_URL, type PlacedOrder } from "./orderRecord";
+import { errorText } from "../errors";
 
 /** How long `notPaid`, `unknown` or `documentsRequested` may last before we stop waiting. */
 const STALLED_GRACE_MS = 10 * 60_000;
@@ -33,11 +34,6 @@ export class OrderNotCompletedError extends Error {
   ) {
     super(message, options);
   }
-}
-
-/** How long one wait (delivery, tenant ready) may last: the operation's timeout, else the task default. */
-function timeoutOf(ctx: ResourceContext): number {
-  return ctx.operationTimeoutMs ?? DEFAULT_TASK_TIMEOUT_MS;
 }
 
 /** Pays the order with the default payment method when OVH did not take the payment at checkout. */
@@ -73,7 +69,7 @@ const STALLED_ORDER = new Set(["notPaid", "unknown", "documentsRequested"]);
 
 /** Waits for the order to be delivered; throws `OrderNotCompletedError` when it fails or stalls. */
 export async function waitForDelivery(ctx: ResourceContext, orderId: number): Promise<void> {
-  const timeoutMs = timeoutOf(ctx);
+  const timeoutMs = operationTimeoutOf(ctx);
   const grace = Math.min(STALLED_GRACE_MS, timeoutMs / 2);
   const started = Date.now();
   let lastLogged: string | undefined;
@@ -100,7 +96,7 @@ export async function waitForDelivery(ctx: ResourceContext, orderId: number): Pr
     },
   }).catch((error: unknown) => {
     throw new OrderNotCompletedError(
-      `${error instanceof Error ? error.message : String(error)} The order is not placed again: run \`pulumi up\` again to keep waiting.`,
+      `${errorText(error)} The order is not placed again: run \`pulumi up\` again to keep waiting.`,
       orderId,
       { cause: error },
     );
@@ -238,7 +234,7 @@ export async function waitForTenantReady(
       }
     },
     isSettled: (t) => t !== undefined && TENANT_SETTLED.has(t.status),
-    timeoutMs: timeoutOf(ctx),
+    timeoutMs: operationTimeoutOf(ctx),
     what: `tenant ${serviceName} to be created`,
   });
   const tenant = looked as OfficeTenantWithIAM;

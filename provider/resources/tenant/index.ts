@@ -51,7 +51,6 @@ export { diffTenant } from "./diff";
 export {
   ADMIN_PORTAL_URL,
   DELETION_POLICIES,
-  isPendingId,
   serviceNameOf,
   TenantContactSchema,
   TenantInputsSchema,

@@ -193,10 +193,6 @@ export const CONTACT_TENANT_FIELDS = [
 // ---------------------------------------------------------------------------------------------
 // Ids
 
-export function isPendingId(id: string): boolean {
-  return isPendingOrderMarker(id);
-}
-
 /** The marker id of a resource whose order is pending. */
 export function pendingId(record: OrderRecord): string {
   return record.orderId === null
@@ -206,6 +202,6 @@ export function pendingId(record: OrderRecord): string {
 
 /** The tenant a resource addresses: its id, or `serviceName` once a pending order has been resolved. */
 export function serviceNameOf(id: string, olds: Partial<TenantOutputs> | undefined): string | undefined {
-  if (!isPendingId(id)) return id;
+  if (!isPendingOrderMarker(id)) return id;
   return olds?.serviceName ?? undefined;
 }
