@@ -7,18 +7,8 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { startSandbox, type RunningSandbox } from "../../sandbox";
-import { SandboxControl } from "../integration/support";
-import {
-  EventCollector,
-  createOfflineWorkspace,
-  locatePulumiCli,
-  openStack,
-  repoRoot,
-  sandboxEnvironment,
-  stageProgram,
-  type OfflineWorkspace,
-} from "./harness";
+import type { SandboxControl } from "../integration/support";
+import { EventCollector, openEstateExample, type EstateExample } from "./harness";
 
 interface Line {
   licence: string;
@@ -62,9 +52,8 @@ function estate(standardSeats: number, extra: { contoso?: Line[]; newCustomer?: 
   });
 }
 
-let sandbox: RunningSandbox;
+let example: EstateExample;
 let control: SandboxControl;
-let workspace: OfflineWorkspace;
 let stack: Stack;
 let estateFile: string;
 
@@ -81,22 +70,13 @@ function warningsByResource(events: readonly EngineEvent[]): Record<string, stri
 }
 
 beforeAll(async () => {
-  const cli = await locatePulumiCli();
-  sandbox = await startSandbox({ seed: "default", taskDelayMs: 200, orderDelayMs: 400 });
-  control = new SandboxControl(sandbox.controlUrl);
-  workspace = await createOfflineWorkspace(cli, {
-    env: sandboxEnvironment(sandbox),
-  });
-  const programDir = await stageProgram(workspace, path.join(repoRoot, "examples", "estate"));
-  estateFile = path.join(workspace.dir, "estate.json");
-  await writeFile(estateFile, estate(30));
-  stack = await openStack({ cli, workspace, programDir, config: { estateFile: { value: estateFile } } });
+  example = await openEstateExample(estate(30));
+  ({ control, stack, estateFile } = example);
   await stack.up();
 }, 15 * 60_000);
 
 afterAll(async () => {
-  await workspace?.cleanup();
-  await sandbox?.stop();
+  await example?.close();
 });
 
 describe("billing safety in preview (examples/estate, real Pulumi CLI)", () => {
@@ -179,7 +159,7 @@ describe("billing safety in preview (examples/estate, real Pulumi CLI)", () => {
   });
 
   it("an update plan gates up: the reviewed change applies, a change not in the plan is refused", async () => {
-    const planFile = path.join(workspace.dir, "plan.json");
+    const planFile = path.join(example.workspace.dir, "plan.json");
     const basic = { licence: "Microsoft 365 Business Basic", seats: 3 };
     await writeFile(estateFile, estate(30, { contoso: [basic] }));
     await stack.preview({ plan: planFile });

@@ -3,20 +3,9 @@
  * and a pull request that changes one seat count previews as exactly that change.
  */
 import { writeFile } from "node:fs/promises";
-import path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { startSandbox, type RunningSandbox } from "../../sandbox";
-import { SandboxControl } from "../integration/support";
-import {
-  EventCollector,
-  createOfflineWorkspace,
-  locatePulumiCli,
-  openStack,
-  repoRoot,
-  sandboxEnvironment,
-  stageProgram,
-  type OfflineWorkspace,
-} from "./harness";
+import type { SandboxControl } from "../integration/support";
+import { EventCollector, openEstateExample, type EstateExample } from "./harness";
 
 /** The seeded Contoso tenant and two of its subscriptions, adopted as they are. */
 function estate(businessStandardSeats: number): string {
@@ -39,28 +28,18 @@ function estate(businessStandardSeats: number): string {
   });
 }
 
-let sandbox: RunningSandbox;
+let example: EstateExample;
 let control: SandboxControl;
-let workspace: OfflineWorkspace;
 let stack: Stack;
 let estateFile: string;
 
 beforeAll(async () => {
-  const cli = await locatePulumiCli();
-  sandbox = await startSandbox({ seed: "default", taskDelayMs: 200, orderDelayMs: 400 });
-  control = new SandboxControl(sandbox.controlUrl);
-  workspace = await createOfflineWorkspace(cli, {
-    env: sandboxEnvironment(sandbox),
-  });
-  const programDir = await stageProgram(workspace, path.join(repoRoot, "examples", "estate"));
-  estateFile = path.join(workspace.dir, "estate.json");
-  await writeFile(estateFile, estate(30));
-  stack = await openStack({ cli, workspace, programDir, config: { estateFile: { value: estateFile } } });
+  example = await openEstateExample(estate(30));
+  ({ control, stack, estateFile } = example);
 }, 15 * 60_000);
 
 afterAll(async () => {
-  await workspace?.cleanup();
-  await sandbox?.stop();
+  await example?.close();
 });
 
 describe("examples/estate with the real Pulumi CLI", () => {

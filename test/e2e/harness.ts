@@ -10,9 +10,10 @@
  * - {@link EventCollector} records engine events and summarises per-resource operations.
  */
 import { spawn } from "node:child_process";
-import type { RunningSandbox } from "../../sandbox";
+import { startSandbox, type RunningSandbox } from "../../sandbox";
+import { SandboxControl } from "../integration/support";
 import { existsSync } from "node:fs";
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -408,4 +409,44 @@ export class EventCollector {
   clear(): void {
     this.events.length = 0;
   }
+}
+
+/** The estate example (examples/estate) on its own sandbox (default seed), reading its customers from a data file. */
+export interface EstateExample {
+  readonly sandbox: RunningSandbox;
+  readonly control: SandboxControl;
+  readonly workspace: OfflineWorkspace;
+  readonly stack: Stack;
+  /** The data file the program reads: rewrite it to change the declared estate. */
+  readonly estateFile: string;
+  /** Removes the workspace and stops the sandbox. */
+  close(): Promise<void>;
+}
+
+/** Starts a sandbox, stages examples/estate in an offline workspace and opens its stack on `estateJson`. */
+export async function openEstateExample(estateJson: string): Promise<EstateExample> {
+  const cli = await locatePulumiCli();
+  const sandbox = await startSandbox({ seed: "default", taskDelayMs: 200, orderDelayMs: 400 });
+  const control = new SandboxControl(sandbox.controlUrl);
+  const workspace = await createOfflineWorkspace(cli, { env: sandboxEnvironment(sandbox) });
+  const programDir = await stageProgram(workspace, path.join(repoRoot, "examples", "estate"));
+  const estateFile = path.join(workspace.dir, "estate.json");
+  await writeFile(estateFile, estateJson);
+  const stack = await openStack({
+    cli,
+    workspace,
+    programDir,
+    config: { estateFile: { value: estateFile } },
+  });
+  return {
+    sandbox,
+    control,
+    workspace,
+    stack,
+    estateFile,
+    close: async () => {
+      await workspace.cleanup();
+      await sandbox.stop();
+    },
+  };
 }
